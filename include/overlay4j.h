@@ -1,0 +1,103 @@
+/*
+ * overlay4j C core: mounts and unmounts Linux OverlayFS.
+ *
+ * Plain C, no JNI: the Java shim converts arguments and calls these functions;
+ * ctest calls them directly. Every function that can fail returns 0 or a
+ * negative errno captured right after the failing syscall.
+ */
+#ifndef OVERLAY4J_H
+#define OVERLAY4J_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define O4J_VERSION "0.1.0"
+
+/* Mount flags: our own bits, mapped to MS_* (mount(2)) or MOUNT_ATTR_* (fsmount). */
+#define O4J_MOUNT_RDONLY   0x01u
+#define O4J_MOUNT_NOSUID   0x02u
+#define O4J_MOUNT_NODEV    0x04u
+#define O4J_MOUNT_NOEXEC   0x08u
+#define O4J_MOUNT_NOATIME  0x10u
+#define O4J_MOUNT_RELATIME 0x20u
+
+/* Unmount flags, mapped to MNT_* / UMOUNT_NOFOLLOW. */
+#define O4J_UNMOUNT_FORCE    0x01u
+#define O4J_UNMOUNT_DETACH   0x02u
+#define O4J_UNMOUNT_EXPIRE   0x04u
+#define O4J_UNMOUNT_NOFOLLOW 0x08u
+
+/* How the overlay is handed to the kernel. */
+enum o4j_strategy {
+    O4J_STRATEGY_AUTO = 0,   /* the best one o4j_probe_strategy() finds */
+    O4J_STRATEGY_FD = 1,     /* fsopen + fsconfig(FSCONFIG_SET_FD, "lowerdir+") + fsmount: Linux 6.13+ */
+    O4J_STRATEGY_STRING = 2, /* fsopen + fsconfig(FSCONFIG_SET_STRING, "lowerdir+"): Linux 6.8+ */
+    O4J_STRATEGY_LEGACY = 3  /* mount(2) with one escaped option string of at most one page */
+};
+
+/* An extra overlay option: key alone ("userxattr") or key=value ("index=off"). */
+struct o4j_option {
+    const char *key;
+    const char *value; /* NULL for a flag */
+};
+
+/* What to mount. Strings are NUL-terminated byte paths, never parsed by a shell. */
+struct o4j_overlay {
+    const char *const *lowerdirs; /* highest priority first */
+    size_t nlower;
+    const char *upperdir; /* NULL for a read-only overlay */
+    const char *workdir;  /* NULL when there is no upperdir */
+    const struct o4j_option *options;
+    size_t noptions;
+    unsigned flags; /* O4J_MOUNT_* */
+};
+
+/* Why a call failed: the errno, the syscall that returned it, and what the
+ * kernel wrote to the fs-context log ("e overlay: ..." lines, new API only). */
+struct o4j_error {
+    int err;           /* positive errno, 0 when no failure */
+    const char *op;    /* "open", "fsopen", "fsconfig", "fsmount", "move_mount", "mount" */
+    const char *path;  /* the path the failing call was given, when it took one; else NULL */
+    char log[1024];    /* kernel messages, one per line, NUL-terminated; may be empty */
+};
+
+/* Mounts ov on target. Returns 0 or -errno; err (may be NULL) says which step failed. */
+int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strategy strategy,
+              struct o4j_error *err);
+
+/* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
+int o4j_unmount(const char *target, unsigned flags);
+
+/* The best strategy this kernel supports, found without mounting anything. */
+enum o4j_strategy o4j_probe_strategy(void);
+
+/* Writes the mount(2) option string ("lowerdir=a:b,upperdir=u,workdir=w,opt...")
+ * with '\\', ',' and ':' escaped in paths. Returns its length (excluding the NUL)
+ * even when cap is too small, like snprintf. */
+size_t o4j_format_options(const struct o4j_overlay *ov, char *buf, size_t cap);
+
+/* "EBUSY" for EBUSY; NULL for a number the table does not know. */
+const char *o4j_errno_name(int errnum);
+
+/* strerror text for errnum into buf (XSI strerror_r semantics on glibc and musl).
+ * Always NUL-terminates; returns buf. */
+char *o4j_strerror(int errnum, char *buf, size_t cap);
+
+/*
+ * Decodes a serialized overlay: a sequence of NUL-terminated entries, each
+ * starting with a tag byte: 'L' lowerdir, 'U' upperdir, 'W' workdir,
+ * 'O' option ("key" or "key=value"). The strings point into blob, which is
+ * modified (option '=' becomes NUL). lowers and opts must hold as many entries
+ * as blob has (o4j_spec_count tells). Returns 0 or -EINVAL for a malformed blob.
+ */
+int o4j_spec_count(const char *blob, size_t len, size_t *nlower, size_t *noptions);
+int o4j_spec_decode(char *blob, size_t len, const char **lowers, struct o4j_option *opts,
+                    struct o4j_overlay *ov);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

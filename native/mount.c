@@ -1,0 +1,311 @@
+/* Mounting and unmounting: the three strategies, the probe, the fs-context log. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "o4j_sys.h"
+
+/* The new mount API's constants, under our own names: glibc's <sys/mount.h>
+ * and <linux/mount.h> clash, and older libcs have neither. */
+#ifndef SYS_fsopen
+#define SYS_move_mount 429
+#define SYS_fsopen 430
+#define SYS_fsconfig 431
+#define SYS_fsmount 432
+#endif
+#define O4J_FSOPEN_CLOEXEC 0x1u
+#define O4J_FSMOUNT_CLOEXEC 0x1u
+#define O4J_FSCONFIG_SET_FLAG 0u
+#define O4J_FSCONFIG_SET_STRING 1u
+#define O4J_FSCONFIG_SET_FD 5u
+#define O4J_FSCONFIG_CMD_CREATE 6u
+#define O4J_MOVE_MOUNT_F_EMPTY_PATH 0x4u
+#define O4J_MOUNT_ATTR_RDONLY 0x01u
+#define O4J_MOUNT_ATTR_NOSUID 0x02u
+#define O4J_MOUNT_ATTR_NODEV 0x04u
+#define O4J_MOUNT_ATTR_NOEXEC 0x08u
+#define O4J_MOUNT_ATTR_NOATIME 0x10u
+#define O4J_MOUNT_ATTR_RELATIME 0x00u
+#ifndef UMOUNT_NOFOLLOW
+#define UMOUNT_NOFOLLOW 0x8
+#endif
+
+static int linux_open(const char *path, int flags) { return open(path, flags); }
+static int linux_fsopen(const char *fsname, unsigned flags)
+{
+    return (int)syscall(SYS_fsopen, fsname, flags);
+}
+static int linux_fsconfig(int fd, unsigned cmd, const char *key, const void *value, int aux)
+{
+    return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+static int linux_fsmount(int fd, unsigned flags, unsigned attr_flags)
+{
+    return (int)syscall(SYS_fsmount, fd, flags, attr_flags);
+}
+static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const char *to,
+                            unsigned flags)
+{
+    return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+}
+
+const struct o4j_sys o4j_sys_linux = {
+    linux_open, close, read, linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount,
+    mount, umount2,
+};
+
+/* Records a failure; errno must still be the failing call's. Returns -errno. */
+static int fail(struct o4j_error *e, const char *op, const char *path)
+{
+    int err = errno;
+
+    e->err = err;
+    e->op = op;
+    e->path = path;
+    return -err;
+}
+
+static void log_line(struct o4j_error *e, const char *line, size_t n)
+{
+    size_t used = strlen(e->log);
+
+    while (n > 0 && line[n - 1] == '\n')
+        n--;
+    if (used + n + 2 > sizeof e->log)
+        return;
+    memcpy(e->log + used, line, n);
+    e->log[used + n] = '\n';
+    e->log[used + n + 1] = '\0';
+}
+
+/* The kernel queues its messages on the fs-context descriptor; each read(2)
+ * returns one ("e overlay: ..."), ENODATA when none is left. */
+static void drain_log(const struct o4j_sys *sys, int fsfd, struct o4j_error *e)
+{
+    char msg[512];
+    ssize_t n;
+    int saved = errno;
+
+    while ((n = sys->read(fsfd, msg, sizeof msg)) > 0)
+        log_line(e, msg, (size_t)n);
+    errno = saved;
+}
+
+static unsigned attr_flags(unsigned flags)
+{
+    unsigned attr = 0;
+
+    if (flags & O4J_MOUNT_RDONLY) attr |= O4J_MOUNT_ATTR_RDONLY;
+    if (flags & O4J_MOUNT_NOSUID) attr |= O4J_MOUNT_ATTR_NOSUID;
+    if (flags & O4J_MOUNT_NODEV) attr |= O4J_MOUNT_ATTR_NODEV;
+    if (flags & O4J_MOUNT_NOEXEC) attr |= O4J_MOUNT_ATTR_NOEXEC;
+    if (flags & O4J_MOUNT_NOATIME) attr |= O4J_MOUNT_ATTR_NOATIME;
+    if (flags & O4J_MOUNT_RELATIME) attr |= O4J_MOUNT_ATTR_RELATIME;
+    return attr;
+}
+
+static unsigned long ms_flags(unsigned flags)
+{
+    unsigned long ms = 0;
+
+    if (flags & O4J_MOUNT_RDONLY) ms |= MS_RDONLY;
+    if (flags & O4J_MOUNT_NOSUID) ms |= MS_NOSUID;
+    if (flags & O4J_MOUNT_NODEV) ms |= MS_NODEV;
+    if (flags & O4J_MOUNT_NOEXEC) ms |= MS_NOEXEC;
+    if (flags & O4J_MOUNT_NOATIME) ms |= MS_NOATIME;
+    if (flags & O4J_MOUNT_RELATIME) ms |= MS_RELATIME;
+    return ms;
+}
+
+/* Hands one directory to the fs context, by descriptor or by name. */
+static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const char *path,
+                   int by_fd, struct o4j_error *e)
+{
+    int rc, dfd;
+
+    if (!by_fd)
+        return sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, key, path, 0) ? fail(e, "fsconfig", path)
+                                                                           : 0;
+    dfd = sys->open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return fail(e, "open", path);
+    rc = sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FD, key, NULL, dfd) ? fail(e, "fsconfig", path) : 0;
+    sys->close(dfd);
+    return rc;
+}
+
+static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overlay *ov, int by_fd,
+                     struct o4j_error *e)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < ov->nlower && !rc; i++)
+        rc = set_dir(sys, fsfd, "lowerdir+", ov->lowerdirs[i], by_fd, e);
+    if (!rc && ov->upperdir)
+        rc = set_dir(sys, fsfd, "upperdir", ov->upperdir, by_fd, e);
+    if (!rc && ov->workdir)
+        rc = set_dir(sys, fsfd, "workdir", ov->workdir, by_fd, e);
+    for (size_t i = 0; i < ov->noptions && !rc; i++) {
+        const struct o4j_option *o = &ov->options[i];
+
+        if (sys->fsconfig(fsfd, o->value ? O4J_FSCONFIG_SET_STRING : O4J_FSCONFIG_SET_FLAG, o->key,
+                          o->value, 0))
+            rc = fail(e, "fsconfig", NULL);
+    }
+    /* "ro" makes the superblock read-only too, as MS_RDONLY does for mount(2). */
+    if (!rc && (ov->flags & O4J_MOUNT_RDONLY) &&
+        sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FLAG, "ro", NULL, 0))
+        rc = fail(e, "fsconfig", NULL);
+    if (!rc && sys->fsconfig(fsfd, O4J_FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+        rc = fail(e, "fsconfig", NULL);
+    return rc;
+}
+
+static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov,
+                         const char *target, int by_fd, struct o4j_error *e)
+{
+    int rc, mfd, fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
+
+    if (fsfd < 0)
+        return fail(e, "fsopen", NULL);
+    rc = configure(sys, fsfd, ov, by_fd, e);
+    if (!rc) {
+        mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, attr_flags(ov->flags));
+        if (mfd < 0) {
+            rc = fail(e, "fsmount", NULL);
+        } else {
+            if (sys->move_mount(mfd, "", AT_FDCWD, target, O4J_MOVE_MOUNT_F_EMPTY_PATH))
+                rc = fail(e, "move_mount", target);
+            /* Closing the detached mount's descriptor frees it when move_mount failed. */
+            sys->close(mfd);
+        }
+    }
+    if (rc)
+        drain_log(sys, fsfd, e);
+    sys->close(fsfd);
+    return rc;
+}
+
+static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
+                        const char *target, struct o4j_error *e)
+{
+    char small[1024];
+    size_t need = o4j_format_options(ov, NULL, 0);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    char *data = small;
+    int rc;
+
+    /* The kernel copies at most one page of options and would cut the rest silently. */
+    if (need >= page) {
+        char msg[160];
+        int n = snprintf(msg, sizeof msg,
+                         "e overlay4j: option string is %zu bytes; mount(2) takes at most %zu",
+                         need, page - 1);
+
+        log_line(e, msg, (size_t)n);
+        errno = E2BIG;
+        return fail(e, "mount", target);
+    }
+    if (need + 1 > sizeof small && !(data = malloc(need + 1))) {
+        errno = ENOMEM;
+        return fail(e, "mount", target);
+    }
+    o4j_format_options(ov, data, need + 1);
+    rc = sys->mount("overlay", target, "overlay", ms_flags(ov->flags), data) ? fail(e, "mount", target)
+                                                                             : 0;
+    if (data != small)
+        free(data);
+    return rc;
+}
+
+int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
+                   enum o4j_strategy strategy, struct o4j_error *err)
+{
+    struct o4j_error scratch;
+    struct o4j_error *e = err ? err : &scratch;
+
+    memset(e, 0, sizeof *e);
+    if (strategy == O4J_STRATEGY_AUTO) {
+        int probed = o4j_probe_with(sys);
+
+        strategy = probed < 0 ? O4J_STRATEGY_LEGACY : (enum o4j_strategy)probed;
+    }
+    switch (strategy) {
+    case O4J_STRATEGY_FD: return mount_new_api(sys, ov, target, 1, e);
+    case O4J_STRATEGY_STRING: return mount_new_api(sys, ov, target, 0, e);
+    case O4J_STRATEGY_LEGACY: return mount_legacy(sys, ov, target, e);
+    default: errno = EINVAL; return fail(e, "mount", NULL);
+    }
+}
+
+static int umount_flags(unsigned flags)
+{
+    int f = 0;
+
+    if (flags & O4J_UNMOUNT_FORCE) f |= MNT_FORCE;
+    if (flags & O4J_UNMOUNT_DETACH) f |= MNT_DETACH;
+    if (flags & O4J_UNMOUNT_EXPIRE) f |= MNT_EXPIRE;
+    if (flags & O4J_UNMOUNT_NOFOLLOW) f |= UMOUNT_NOFOLLOW;
+    return f;
+}
+
+int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags)
+{
+    return sys->umount2(target, umount_flags(flags)) ? -errno : 0;
+}
+
+/* Asks an unmounted fs context which "lowerdir+" forms it accepts; creates
+ * nothing. Returns a strategy, or -errno when fsopen failed for another reason
+ * than the kernel lacking it (EPERM for an unprivileged caller). */
+int o4j_probe_with(const struct o4j_sys *sys)
+{
+    int best = O4J_STRATEGY_LEGACY;
+    int root, fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
+
+    if (fsfd < 0)
+        return errno == ENOSYS ? O4J_STRATEGY_LEGACY : -errno;
+    root = sys->open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root >= 0 && sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FD, "lowerdir+", NULL, root) == 0)
+        best = O4J_STRATEGY_FD;
+    else if (sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
+        best = O4J_STRATEGY_STRING;
+    if (root >= 0)
+        sys->close(root);
+    sys->close(fsfd);
+    return best;
+}
+
+int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strategy strategy,
+              struct o4j_error *err)
+{
+    if (strategy == O4J_STRATEGY_AUTO)
+        strategy = o4j_probe_strategy();
+    return o4j_mount_with(&o4j_sys_linux, ov, target, strategy, err);
+}
+
+int o4j_unmount(const char *target, unsigned flags)
+{
+    return o4j_unmount_with(&o4j_sys_linux, target, flags);
+}
+
+/* Probed once per process: the kernel does not change under us. A probe that
+ * could not ask (no privilege yet) answers LEGACY and is not cached. */
+enum o4j_strategy o4j_probe_strategy(void)
+{
+    static int cached; /* 0: not probed yet */
+    int s = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+
+    if (!s) {
+        s = o4j_probe_with(&o4j_sys_linux);
+        if (s < 0)
+            return O4J_STRATEGY_LEGACY;
+        __atomic_store_n(&cached, s, __ATOMIC_RELEASE);
+    }
+    return (enum o4j_strategy)s;
+}

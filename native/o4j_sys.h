@@ -1,0 +1,32 @@
+/*
+ * Internal: the syscalls the core makes, as a table that tests replace to
+ * inject faults. Each entry behaves like the libc call: -1 and errno on failure.
+ */
+#ifndef O4J_SYS_H
+#define O4J_SYS_H
+
+#include <sys/types.h>
+
+#include "overlay4j.h"
+
+struct o4j_sys {
+    int (*open)(const char *path, int flags);
+    int (*close)(int fd);
+    ssize_t (*read)(int fd, void *buf, size_t len);
+    int (*fsopen)(const char *fsname, unsigned flags);
+    int (*fsconfig)(int fd, unsigned cmd, const char *key, const void *value, int aux);
+    int (*fsmount)(int fd, unsigned flags, unsigned attr_flags);
+    int (*move_mount)(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags);
+    int (*mount)(const char *source, const char *target, const char *fstype, unsigned long flags,
+                 const void *data);
+    int (*umount2)(const char *target, int flags);
+};
+
+extern const struct o4j_sys o4j_sys_linux;
+
+int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
+                   enum o4j_strategy strategy, struct o4j_error *err);
+int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags);
+int o4j_probe_with(const struct o4j_sys *sys);
+
+#endif

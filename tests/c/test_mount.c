@@ -1,0 +1,160 @@
+/* Real mounts through every strategy this kernel supports (root only). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "o4j_sys.h"
+
+static char root[] = "/tmp/o4j-ctest-XXXXXX";
+static char l1[64], l2[64], up[64], wk[64], merged[64];
+
+static void path(char *out, const char *name)
+{
+    snprintf(out, 64, "%s/%s", root, name);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char p[128];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static int read_file(const char *dir, const char *name, char *buf, size_t cap)
+{
+    char p[128];
+    FILE *f;
+    size_t n;
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    if (!(f = fopen(p, "r")))
+        return -1;
+    n = fread(buf, 1, cap - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return 0;
+}
+
+static void setup(void)
+{
+    if (!mkdtemp(root)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    path(l1, "lower1"); path(l2, "lower2"); path(up, "upper"); path(wk, "work"); path(merged, "merged");
+    mkdir(l1, 0755); mkdir(l2, 0755); mkdir(up, 0755); mkdir(wk, 0755); mkdir(merged, 0755);
+    write_file(l1, "same.txt", "lower1");
+    write_file(l2, "same.txt", "lower2");
+    write_file(l2, "only2.txt", "two");
+}
+
+static void mounts_read_write(enum o4j_strategy s)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0};
+    struct o4j_error e;
+    char buf[64];
+    int rc = o4j_mount(&ov, merged, s, &e);
+
+    CHECK(rc == 0);
+    if (rc) {
+        fprintf(stderr, "strategy %d: %s failed: %s\n%s", s, e.op, o4j_errno_name(e.err), e.log);
+        return;
+    }
+    CHECK(read_file(merged, "same.txt", buf, sizeof buf) == 0);
+    CHECK_STR(buf, "lower1");
+    CHECK(read_file(merged, "only2.txt", buf, sizeof buf) == 0);
+    CHECK_STR(buf, "two");
+    write_file(merged, "new.txt", "fresh");
+    CHECK(read_file(up, "new.txt", buf, sizeof buf) == 0);
+    CHECK_STR(buf, "fresh");
+    CHECK(o4j_unmount(merged, 0) == 0);
+    CHECK(read_file(merged, "same.txt", buf, sizeof buf) == -1);
+    unlink(strcat(strcpy(buf, up), "/new.txt"));
+}
+
+static void mounts_read_only(enum o4j_strategy s)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY};
+    char p[128];
+
+    CHECK(o4j_mount(&ov, merged, s, NULL) == 0);
+    snprintf(p, sizeof p, "%s/x", merged);
+    CHECK(open(p, O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
+    CHECK(o4j_unmount(merged, O4J_UNMOUNT_DETACH) == 0);
+}
+
+static void reports_missing_lowerdir(enum o4j_strategy s)
+{
+    char missing[80];
+    const char *lowers[] = {missing, l2};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0};
+    struct o4j_error e;
+
+    snprintf(missing, sizeof missing, "%s/missing", root);
+    CHECK(o4j_mount(&ov, merged, s, &e) == -ENOENT);
+    CHECK(e.err == ENOENT);
+    CHECK_STR(e.op, s == O4J_STRATEGY_FD ? "open" : s == O4J_STRATEGY_STRING ? "fsconfig" : "mount");
+    if (s == O4J_STRATEGY_STRING)
+        CHECK_STR(e.path, missing);
+}
+
+static void reports_kernel_words(void)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_option bad = {"index", "maybe"};
+    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0};
+    struct o4j_error e;
+
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -EINVAL);
+    CHECK_STR(e.op, "fsconfig");
+    CHECK(strstr(e.log, "index") != NULL);
+}
+
+static void refuses_options_past_a_page(void)
+{
+    static char longdir[3000];
+    const char *lowers[] = {longdir, longdir};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0};
+    struct o4j_error e;
+
+    memset(longdir, 'a', sizeof longdir - 1);
+    longdir[0] = '/';
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_LEGACY, &e) == -E2BIG);
+    CHECK(strstr(e.log, "mount(2) takes at most") != NULL);
+}
+
+int main(void)
+{
+    char cmd[128];
+    enum o4j_strategy best;
+
+    if (geteuid() != 0) {
+        fprintf(stderr, "SKIP: real mounts need root (CAP_SYS_ADMIN)\n");
+        return 77;
+    }
+    setup();
+    CHECK(o4j_unmount(l1, 0) == -EINVAL); /* not a mount point */
+    best = o4j_probe_strategy();
+    CHECK(best >= O4J_STRATEGY_FD && best <= O4J_STRATEGY_LEGACY);
+    printf("probed strategy: %d\n", best);
+    for (int s = best; s <= O4J_STRATEGY_LEGACY; s++) {
+        mounts_read_write((enum o4j_strategy)s);
+        mounts_read_only((enum o4j_strategy)s);
+        reports_missing_lowerdir((enum o4j_strategy)s);
+    }
+    if (best <= O4J_STRATEGY_STRING)
+        reports_kernel_words();
+    refuses_options_past_a_page();
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0);
+    CHECK_DONE();
+}
