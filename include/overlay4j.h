@@ -82,6 +82,9 @@ size_t o4j_format_options(const struct o4j_overlay *ov, char *buf, size_t cap);
 /* "EBUSY" for EBUSY; NULL for a number the table does not know. */
 const char *o4j_errno_name(int errnum);
 
+/* The number for a name such as "EBUSY"; 0 for a name the table does not know. */
+int o4j_errno_value(const char *name);
+
 /* strerror text for errnum into buf (XSI strerror_r semantics on glibc and musl).
  * Always NUL-terminates; returns buf. */
 char *o4j_strerror(int errnum, char *buf, size_t cap);

@@ -432,3 +432,11 @@ char *o4j_strerror(int errnum, char *buf, size_t cap)
     buf[cap - 1] = '\0';
     return buf;
 }
+
+int o4j_errno_value(const char *name)
+{
+    for (size_t i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++)
+        if (strcmp(errno_names[i].name, name) == 0)
+            return errno_names[i].num;
+    return 0;
+}

@@ -1,0 +1,268 @@
+package io.overlay4j;
+
+import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Jni;
+import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.Layers;
+import io.overlay4j.internal.Log;
+import io.overlay4j.internal.OverlaySpec;
+import io.overlay4j.internal.PathBytes;
+import io.overlay4j.internal.SyscallException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An OverlayFS description: ordered lower directories, an optional upper and
+ * work directory, options and mount flags. Immutable and reusable: paths are
+ * canonicalized, validated and encoded once, by {@link Builder#build()}, and
+ * each {@link #mount(Path)} only makes the syscalls.
+ *
+ * <pre>{@code
+ * Overlay ov = Overlay.builder()
+ *     .lowerdirs(Paths.get("lower1"), Paths.get("lower2"))
+ *     .upperdir(Paths.get("upper")).workdir(Paths.get("work"))
+ *     .build();
+ * try (OverlayMount m = ov.mount(Paths.get("merged"))) {
+ *     // use m.target()
+ * }
+ * }</pre>
+ */
+public final class Overlay {
+    /** System property that forces a {@link MountStrategy}: fd, string or legacy. */
+    public static final String STRATEGY_PROPERTY = "overlay4j.strategy";
+
+    private static final Log LOG = Log.get(Overlay.class);
+
+    private final List<Path> lowerdirs;
+    private final Path upperdir;
+    private final Path workdir;
+    private final Map<String, String> options;
+    private final int flags;
+    private final MountStrategy strategy;
+    private final Kernel kernel;
+    private final byte[] spec;
+    private volatile String optionString;
+
+    private Overlay(Builder b, List<Path> lowerdirs, Path upperdir, Path workdir, MountStrategy strategy) {
+        this.lowerdirs = Collections.unmodifiableList(lowerdirs);
+        this.upperdir = upperdir;
+        this.workdir = workdir;
+        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+        this.flags = b.flags;
+        this.strategy = strategy;
+        this.kernel = b.kernel;
+        this.spec = OverlaySpec.encode(lowerdirs, upperdir, workdir, options);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Mounts this overlay on target, an existing directory.
+     *
+     * @return the mount; closing it unmounts
+     * @throws java.nio.file.NoSuchFileException (an {@link ErrnoException}) when target or a layer is missing
+     * @throws java.nio.file.AccessDeniedException without CAP_SYS_ADMIN
+     * @throws java.nio.file.FileSystemException for any other refusal, with errno and the kernel's reason
+     */
+    public OverlayMount mount(Path target) throws IOException {
+        Objects.requireNonNull(target, "target must not be null");
+        Path dir = Layers.canonical(target, "target", "mount overlay on " + target);
+        Layers.requireDirectory(dir, "target", "mount overlay on " + dir);
+        byte[] targetBytes = PathBytes.of(dir);
+        long start = System.nanoTime();
+        try {
+            kernel.mount(spec, flags, targetBytes, strategy.code);
+        } catch (SyscallException e) {
+            throw Errors.fromSyscall(e, "mount overlay on " + dir, dir.toString());
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("mounted overlay on {} with strategy {} in {} us: {}", dir, strategy,
+                    (System.nanoTime() - start) / 1000, options());
+        }
+        return new OverlayMount(this, dir, targetBytes, kernel);
+    }
+
+    /** Canonical lower directories, highest priority first. */
+    public List<Path> lowerdirs() {
+        return lowerdirs;
+    }
+
+    public Optional<Path> upperdir() {
+        return Optional.ofNullable(upperdir);
+    }
+
+    public Optional<Path> workdir() {
+        return Optional.ofNullable(workdir);
+    }
+
+    /** The strategy {@link #mount(Path)} uses. */
+    public MountStrategy strategy() {
+        return strategy;
+    }
+
+    /** Whether the mount is read-only (MS_RDONLY). */
+    public boolean isReadOnly() {
+        return (flags & Jni.MOUNT_RDONLY) != 0;
+    }
+
+    /**
+     * The option string exactly as {@code mount -t overlay overlay -o <options()> TARGET}
+     * accepts it, with '\', ',' and ':' in paths escaped.
+     */
+    public String options() {
+        String s = optionString;
+        if (s == null) {
+            s = OverlaySpec.options(spec);
+            optionString = s;
+        }
+        return s;
+    }
+
+    /** Extra options given to the builder, in order; a flag maps to null. */
+    public Map<String, String> extraOptions() {
+        return options;
+    }
+
+    @Override
+    public String toString() {
+        return "Overlay[" + options() + (isReadOnly() ? ",ro" : "") + "]";
+    }
+
+    /** Collects an overlay's parts; {@link #build()} canonicalizes and validates them. */
+    public static final class Builder {
+        private static final List<String> OWNED_KEYS = Arrays.asList("lowerdir", "upperdir", "workdir");
+
+        private final List<Path> lowerdirs = new ArrayList<>();
+        private Path upperdir;
+        private Path workdir;
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private int flags;
+        private MountStrategy strategy;
+        private Kernel kernel;
+
+        private Builder() {
+        }
+
+        /** Sets the lower directories, highest priority first (like lowerdir=a:b). */
+        public Builder lowerdirs(Path... dirs) {
+            Objects.requireNonNull(dirs, "lowerdirs must not be null");
+            return lowerdirs(Arrays.asList(dirs));
+        }
+
+        /** Sets the lower directories, highest priority first (like lowerdir=a:b). */
+        public Builder lowerdirs(List<Path> dirs) {
+            Objects.requireNonNull(dirs, "lowerdirs must not be null");
+            for (int i = 0; i < dirs.size(); i++) {
+                Objects.requireNonNull(dirs.get(i), "lowerdirs[" + i + "] must not be null");
+            }
+            lowerdirs.clear();
+            lowerdirs.addAll(dirs);
+            return this;
+        }
+
+        /** Sets the lower directories from container-image order: base layer first, top layer last. */
+        public Builder imageLayers(List<Path> layers) {
+            Objects.requireNonNull(layers, "imageLayers must not be null");
+            List<Path> reversed = new ArrayList<>(layers);
+            Collections.reverse(reversed);
+            return lowerdirs(reversed);
+        }
+
+        public Builder upperdir(Path dir) {
+            upperdir = Objects.requireNonNull(dir, "upperdir must not be null");
+            return this;
+        }
+
+        public Builder workdir(Path dir) {
+            workdir = Objects.requireNonNull(dir, "workdir must not be null");
+            return this;
+        }
+
+        /** Adds an option such as ("index", "off"); lowerdir, upperdir and workdir have their own methods. */
+        public Builder option(String key, String value) {
+            checkKey(key);
+            Objects.requireNonNull(value, "value of option " + key + " must not be null");
+            options.put(key, value);
+            return this;
+        }
+
+        /** Adds a flag option such as "userxattr". */
+        public Builder option(String flag) {
+            checkKey(flag);
+            options.put(flag, null);
+            return this;
+        }
+
+        private static void checkKey(String key) {
+            Objects.requireNonNull(key, "option key must not be null");
+            if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("option key must be a non-empty name without '=' or ',': \""
+                        + key + "\"");
+            }
+            if (OWNED_KEYS.contains(key)) {
+                throw new IllegalArgumentException("option " + key + " is set with Builder." + key + "(...), not option()");
+            }
+        }
+
+        /** Mounts read-only (MS_RDONLY): nothing is written to upperdir. */
+        public Builder readOnly() {
+            flags |= Jni.MOUNT_RDONLY;
+            return this;
+        }
+
+        /** Forces a strategy instead of the best one the kernel supports (or the overlay4j.strategy property). */
+        public Builder strategy(MountStrategy s) {
+            strategy = Objects.requireNonNull(s, "strategy must not be null");
+            return this;
+        }
+
+        /** Replaces the kernel: for unit tests of the facade. */
+        Builder kernel(Kernel k) {
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Canonicalizes every path (relative to absolute, symbolic links resolved) and
+         * checks the combination before any syscall.
+         *
+         * @throws java.nio.file.NoSuchFileException when a directory is missing
+         * @throws java.nio.file.FileSystemException when the combination cannot mount, saying why
+         */
+        public Overlay build() throws IOException {
+            if (kernel == null) {
+                kernel = Kernel.system();
+            }
+            Layers layers = Layers.check(lowerdirs, upperdir, workdir);
+            return new Overlay(this, layers.lowerdirs, layers.upperdir, layers.workdir, resolveStrategy());
+        }
+
+        private MountStrategy resolveStrategy() {
+            if (strategy != null) {
+                return strategy;
+            }
+            String forced = System.getProperty(STRATEGY_PROPERTY);
+            if (forced != null && !forced.isEmpty() && !forced.equalsIgnoreCase("auto")) {
+                try {
+                    return MountStrategy.valueOf(forced.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("-D" + STRATEGY_PROPERTY + "=" + forced
+                            + " is not one of auto, fd, string, legacy", e);
+                }
+            }
+            return MountStrategy.ofCode(kernel.bestStrategy());
+        }
+    }
+}

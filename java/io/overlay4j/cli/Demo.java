@@ -1,0 +1,139 @@
+package io.overlay4j.cli;
+
+import io.overlay4j.Overlay;
+import io.overlay4j.OverlayMount;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The walkthrough overlay4j grew from, narrated: two lower layers, an upper and
+ * a work directory, and what reads, writes and deletes through the merged view do.
+ */
+final class Demo {
+    static final String HELP = String.join("\n",
+            "usage: demo [--keep] [DIR]",
+            "",
+            "Creates lower1 lower2 upper work merged in DIR (default: a new temporary directory),",
+            "mounts the overlay on merged and shows which layer wins, copy-up and whiteouts.",
+            "  --keep  leave the overlay mounted and print how to unmount it");
+
+    /** st_mode's file-type bits for a character device (S_IFMT, S_IFCHR). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
+
+    private final PrintStream out;
+
+    Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(List<String> args) throws Exception {
+        if (args.contains("--help")) {
+            out.println(HELP);
+            return Main.OK;
+        }
+        boolean keep = args.remove("--keep");
+        if (args.size() > 1 || (args.size() == 1 && args.get(0).startsWith("-"))) {
+            throw new UsageException("demo takes at most one DIR; try demo --help");
+        }
+        Path dir = args.isEmpty() ? Files.createTempDirectory("overlay4j-demo-") : Paths.get(args.get(0));
+        Files.createDirectories(dir);
+        Path lower1 = Files.createDirectories(dir.resolve("lower1"));
+        Path lower2 = Files.createDirectories(dir.resolve("lower2"));
+        Path upper = Files.createDirectories(dir.resolve("upper"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path merged = Files.createDirectories(dir.resolve("merged"));
+
+        say("1. Layers in " + dir.toAbsolutePath());
+        write(lower1.resolve("common.txt"), "from lower1");
+        write(lower2.resolve("common.txt"), "from lower2");
+        write(lower2.resolve("lower2-only.txt"), "original text in lower2");
+        write(lower1.resolve("doomed.txt"), "delete me");
+        say("   lower1: common.txt, doomed.txt    lower2: common.txt, lower2-only.txt");
+
+        Overlay overlay = Overlay.builder()
+                .lowerdirs(lower1, lower2)
+                .upperdir(upper).workdir(work)
+                .build();
+        say("2. mount -t overlay overlay -o " + overlay.options() + " " + merged);
+        OverlayMount mount = overlay.mount(merged);
+        try {
+            say("   merged now lists: " + list(merged));
+            say("3. merged/common.txt reads \"" + read(merged.resolve("common.txt"))
+                    + "\": the earlier lowerdir (lower1) wins");
+
+            write(merged.resolve("new.txt"), "written through merged");
+            say("4. Created merged/new.txt -> it lands in upper: upper/new.txt exists = "
+                    + Files.exists(upper.resolve("new.txt")));
+
+            write(merged.resolve("lower2-only.txt"), "changed through merged");
+            say("5. Modified merged/lower2-only.txt -> copy-up: upper has \""
+                    + read(upper.resolve("lower2-only.txt")) + "\", lower2 still has \""
+                    + read(lower2.resolve("lower2-only.txt")) + "\"");
+
+            Files.delete(merged.resolve("doomed.txt"));
+            say("6. Deleted merged/doomed.txt -> gone from merged (" + !Files.exists(merged.resolve("doomed.txt"))
+                    + "), still in lower1 (" + Files.exists(lower1.resolve("doomed.txt"))
+                    + "), and upper/doomed.txt is " + describe(upper.resolve("doomed.txt")));
+
+            say("7. upper/ now holds:");
+            try (Stream<Path> entries = Files.list(upper)) {
+                for (Path p : entries.sorted().collect(Collectors.toList())) {
+                    say("     " + p.getFileName() + "  (" + describe(p) + ")");
+                }
+            }
+        } finally {
+            if (keep) {
+                say("8. Left mounted on " + mount.target() + "; unmount with:");
+                say("     java -jar overlay4j.jar umount " + mount.target());
+            } else {
+                mount.close();
+                say("8. Unmounted " + mount.target() + "; the layers stay in " + dir.toAbsolutePath());
+            }
+        }
+        return Main.OK;
+    }
+
+    private void say(String line) {
+        out.println(line);
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.write(p, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String read(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    }
+
+    private static String list(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.joining(", "));
+        }
+    }
+
+    /** "regular file", "directory", or "whiteout (character device 0/0)". */
+    static String describe(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return "missing";
+        }
+        Map<String, Object> attrs = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) attrs.get("mode");
+        long rdev = (Long) attrs.get("rdev");
+        if ((mode & S_IFMT) == S_IFCHR) {
+            String dev = "character device " + (rdev >>> 8 & 0xfff) + "/" + (rdev & 0xff);
+            return rdev == 0 ? "a whiteout: " + dev : dev;
+        }
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "directory" : "regular file";
+    }
+}

@@ -1,0 +1,72 @@
+package io.overlay4j.internal;
+
+import io.overlay4j.OverlayAccessDeniedException;
+import io.overlay4j.OverlayFileSystemException;
+import io.overlay4j.OverlayFileSystemLoopException;
+import io.overlay4j.OverlayNoSuchFileException;
+import io.overlay4j.OverlayNotDirectoryException;
+
+import java.nio.file.FileSystemException;
+import java.util.List;
+
+/**
+ * Builds the public exceptions: the java.nio.file type that matches errno, and
+ * a message that says what failed, why, and what to do.
+ */
+public final class Errors {
+    private Errors() {
+    }
+
+    /**
+     * A failed syscall.
+     *
+     * @param action what the caller asked for, e.g. "mount overlay on /srv/merged"
+     * @param file the path to report by getFile() when the syscall names none
+     */
+    public static FileSystemException fromSyscall(SyscallException e, String action, String file) {
+        String name = Errno.name(e.errno());
+        StringBuilder why = new StringBuilder();
+        String path = e.path();
+        why.append(e.operation());
+        if (path != null) {
+            why.append(' ').append(path);
+        }
+        why.append(": ").append(Errno.describe(e.errno()));
+        List<String> kernel = e.kernelMessages();
+        if (!kernel.isEmpty()) {
+            why.append("; the kernel says: ").append(String.join("; ", kernel));
+        }
+        String hint = Hints.forFailure(e.operation(), name, !kernel.isEmpty());
+        if (hint != null) {
+            why.append("; ").append(hint);
+        }
+        return create(name, e.errno(), e.operation(), path != null ? path : file, action + " failed: " + why);
+    }
+
+    /**
+     * A check made before the syscall, reported with the errno the kernel would give.
+     *
+     * @param errnoName e.g. "EINVAL"
+     */
+    public static FileSystemException precheck(String errnoName, String operation, String file, String action,
+            String why) {
+        return create(errnoName, Errno.value(errnoName), operation, file, action + " failed: " + why);
+    }
+
+    private static FileSystemException create(String name, int errno, String operation, String file, String text) {
+        String message = text + " (" + name + ", errno " + errno + ")";
+        switch (name) {
+            case "ENOENT":
+                return new OverlayNoSuchFileException(file, message, errno, name, operation);
+            case "EPERM":
+            case "EACCES":
+                return new OverlayAccessDeniedException(file, message, errno, name, operation);
+            case "ENOTDIR":
+                return new OverlayNotDirectoryException(file, message, errno, name, operation);
+            case "ELOOP":
+                return new OverlayFileSystemLoopException(file, message, errno, name, operation);
+            default:
+                return new OverlayFileSystemException(file, message, errno, name, operation);
+        }
+    }
+}

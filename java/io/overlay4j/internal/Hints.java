@@ -1,0 +1,38 @@
+package io.overlay4j.internal;
+
+/** What a person can do about a failure, by syscall and errno name. */
+final class Hints {
+    private Hints() {
+    }
+
+    static String forFailure(String operation, String errnoName, boolean kernelExplained) {
+        boolean unmount = "umount2".equals(operation);
+        switch (errnoName) {
+            case "EPERM":
+            case "EACCES":
+                return unmount
+                        ? "unmounting needs CAP_SYS_ADMIN in the mount's namespace (run as root)"
+                        : "mounting needs CAP_SYS_ADMIN (run as root, or in a user namespace with its own mount "
+                                + "namespace and the userxattr option)";
+            case "ENODEV":
+                return "the overlay filesystem is not available in this kernel; load it with 'modprobe overlay'";
+            case "ENOSYS":
+                return "this kernel lacks the new mount API; use MountStrategy.LEGACY";
+            case "E2BIG":
+                return "use MountStrategy.FD or MountStrategy.STRING, which have no such limit";
+            case "EBUSY":
+                return unmount
+                        ? "the mount is busy: close files and leave directories under it, or use UnmountOption.DETACH"
+                        : "the upperdir or workdir is in use by another overlay mount; give each mount its own";
+            case "EINVAL":
+                if (unmount) {
+                    return "the path is not a mount point";
+                }
+                return kernelExplained ? null
+                        : "the kernel rejected the layer combination; check that upperdir and workdir are "
+                                + "empty-or-overlay directories on the same filesystem and not inside each other";
+            default:
+                return null;
+        }
+    }
+}

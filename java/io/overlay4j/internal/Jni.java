@@ -1,0 +1,49 @@
+package io.overlay4j.internal;
+
+import java.lang.annotation.Native;
+
+/**
+ * The shim's entry points. Constants are shared with C through the header
+ * {@code javac -h} generates; the shim checks them against the core's at compile time.
+ */
+public final class Jni {
+    @Native public static final int MOUNT_RDONLY = 0x01;
+    @Native public static final int MOUNT_NOSUID = 0x02;
+    @Native public static final int MOUNT_NODEV = 0x04;
+    @Native public static final int MOUNT_NOEXEC = 0x08;
+    @Native public static final int MOUNT_NOATIME = 0x10;
+    @Native public static final int MOUNT_RELATIME = 0x20;
+
+    @Native public static final int UNMOUNT_FORCE = 0x01;
+    @Native public static final int UNMOUNT_DETACH = 0x02;
+    @Native public static final int UNMOUNT_EXPIRE = 0x04;
+    @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
+
+    @Native public static final int STRATEGY_FD = 1;
+    @Native public static final int STRATEGY_STRING = 2;
+    @Native public static final int STRATEGY_LEGACY = 3;
+
+    static {
+        NativeLibrary.load();
+    }
+
+    private Jni() {
+    }
+
+    /** Mounts the overlay described by {@link OverlaySpec#bytes()} on target. */
+    static native void mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+
+    static native void unmount(byte[] target, int flags) throws SyscallException;
+
+    static native int probeStrategy();
+
+    static native byte[] formatOptions(byte[] spec);
+
+    static native String errnoName(int errno);
+
+    static native int errnoValue(String name);
+
+    static native byte[] strerror(int errno);
+
+    static native String version();
+}
