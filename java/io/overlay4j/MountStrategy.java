@@ -1,6 +1,10 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Jni;
+import io.overlay4j.internal.Kernel;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How an overlay is handed to the kernel. By default overlay4j probes the kernel
@@ -20,6 +24,18 @@ public enum MountStrategy {
 
     MountStrategy(int code) {
         this.code = code;
+    }
+
+    /** The strategies the running kernel supports, best first (probed once, without mounting). */
+    public static List<MountStrategy> supported() {
+        MountStrategy best = ofCode(Kernel.system().bestStrategy());
+        List<MountStrategy> list = new ArrayList<>();
+        for (MountStrategy s : values()) {
+            if (s.ordinal() >= best.ordinal()) {
+                list.add(s);
+            }
+        }
+        return list;
     }
 
     static MountStrategy ofCode(int code) {

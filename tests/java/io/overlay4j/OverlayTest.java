@@ -1,0 +1,214 @@
+package io.overlay4j;
+
+import io.overlay4j.internal.Errno;
+import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.SyscallException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** The facade's own logic, with the kernel mocked: no mounts are made here. */
+class OverlayTest {
+    @TempDir
+    Path tmp;
+    Kernel kernel;
+    Path a;
+    Path b;
+    Path c;
+    Path upper;
+    Path work;
+    Path target;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        kernel = mock(Kernel.class);
+        when(kernel.bestStrategy()).thenReturn(MountStrategy.FD.code);
+        a = Files.createDirectory(tmp.resolve("a"));
+        b = Files.createDirectory(tmp.resolve("b"));
+        c = Files.createDirectory(tmp.resolve("c"));
+        upper = Files.createDirectory(tmp.resolve("upper"));
+        work = Files.createDirectory(tmp.resolve("work"));
+        target = Files.createDirectory(tmp.resolve("merged"));
+    }
+
+    private Overlay.Builder builder() {
+        return Overlay.builder().kernel(kernel);
+    }
+
+    private static String spec(byte[] spec) {
+        return new String(spec, StandardCharsets.UTF_8).replace('\0', '|');
+    }
+
+    @Test
+    void lowerdirsKeepPriorityOrder() throws IOException {
+        Overlay ov = builder().lowerdirs(c, a, b).build();
+        assertEquals(Arrays.asList(c.toRealPath(), a.toRealPath(), b.toRealPath()), ov.lowerdirs());
+    }
+
+    @Test
+    void imageLayersAreReversedIntoLowerdirOrder() throws IOException {
+        Overlay ov = builder().imageLayers(Arrays.asList(a, b, c)).build();
+        assertEquals(Arrays.asList(c.toRealPath(), b.toRealPath(), a.toRealPath()), ov.lowerdirs());
+    }
+
+    @Test
+    void pathsAreCanonicalized() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), a);
+        Path dotted = b.resolve("..").resolve("b");
+        Overlay ov = builder().lowerdirs(link, dotted).build();
+        assertEquals(Arrays.asList(a.toRealPath(), b.toRealPath()), ov.lowerdirs());
+    }
+
+    @Test
+    void mountSendsEncodedSpecFlagsTargetAndStrategy() throws Exception {
+        Overlay ov = builder().lowerdirs(a, b).upperdir(upper).workdir(work).option("index", "off")
+                .option("userxattr").readOnly().build();
+        OverlayMount m = ov.mount(target);
+        ArgumentCaptor<byte[]> spec = ArgumentCaptor.forClass(byte[].class);
+        ArgumentCaptor<byte[]> dest = ArgumentCaptor.forClass(byte[].class);
+        verify(kernel).mount(spec.capture(), eq(io.overlay4j.internal.Jni.MOUNT_RDONLY), dest.capture(),
+                eq(MountStrategy.FD.code));
+        assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
+                + work.toRealPath() + "|Oindex=off|Ouserxattr|", spec(spec.getValue()));
+        assertArrayEquals(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8), dest.getValue());
+        assertEquals(target.toRealPath(), m.target());
+        assertTrue(ov.isReadOnly());
+    }
+
+    @Test
+    void forcedStrategyWins() throws Exception {
+        builder().lowerdirs(a, b).strategy(MountStrategy.LEGACY).build().mount(target);
+        verify(kernel).mount(any(), anyInt(), any(), eq(MountStrategy.LEGACY.code));
+    }
+
+    @Test
+    void strategyPropertyWins() throws Exception {
+        System.setProperty(Overlay.STRATEGY_PROPERTY, "string");
+        try {
+            assertEquals(MountStrategy.STRING, builder().lowerdirs(a, b).build().strategy());
+        } finally {
+            System.clearProperty(Overlay.STRATEGY_PROPERTY);
+        }
+        assertEquals(MountStrategy.FD, builder().lowerdirs(a, b).build().strategy());
+    }
+
+    @Test
+    void closeUnmountsOnceAndCanBeRetriedAfterFailure() throws Exception {
+        OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
+        doThrow(new SyscallException(Errno.value("EBUSY"), "umount2", null, null)).doNothing().when(kernel)
+                .unmount(any(), anyInt());
+        FileSystemException busy = assertThrows(FileSystemException.class, m::close);
+        assertEquals("EBUSY", ((ErrnoException) busy).errnoName());
+        assertTrue(m.isMounted());
+        m.close();
+        m.close();
+        assertFalse(m.isMounted());
+        verify(kernel, times(2)).unmount(any(), eq(0));
+    }
+
+    @Test
+    void unmountOptionsBecomeFlags() throws Exception {
+        OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
+        m.unmount(UnmountOption.DETACH, UnmountOption.NOFOLLOW);
+        verify(kernel).unmount(any(), eq(io.overlay4j.internal.Jni.UNMOUNT_DETACH
+                | io.overlay4j.internal.Jni.UNMOUNT_NOFOLLOW));
+    }
+
+    private FileSystemException mountFailingWith(String errnoName, String op, String path, String log)
+            throws Exception {
+        doThrow(new SyscallException(Errno.value(errnoName), op,
+                path == null ? null : path.getBytes(StandardCharsets.UTF_8),
+                log == null ? null : log.getBytes(StandardCharsets.UTF_8)))
+                .when(kernel).mount(any(), anyInt(), any(), anyInt());
+        Overlay ov = builder().lowerdirs(a, b).build();
+        return assertThrows(FileSystemException.class, () -> ov.mount(target));
+    }
+
+    @Test
+    void errnoMapsToNioExceptionTypes() throws Exception {
+        assertInstanceOf(NoSuchFileException.class, mountFailingWith("ENOENT", "open", "/x", null));
+        assertInstanceOf(AccessDeniedException.class, mountFailingWith("EPERM", "fsopen", null, null));
+        assertInstanceOf(AccessDeniedException.class, mountFailingWith("EACCES", "open", "/x", null));
+        assertInstanceOf(NotDirectoryException.class, mountFailingWith("ENOTDIR", "open", "/x", null));
+        assertInstanceOf(FileSystemLoopException.class, mountFailingWith("ELOOP", "fsconfig", null, null));
+        FileSystemException other = mountFailingWith("EBUSY", "fsconfig", null, null);
+        assertEquals(OverlayFileSystemException.class, other.getClass());
+    }
+
+    @Test
+    void messageNamesOperationPathErrnoAndKernelWords() throws Exception {
+        FileSystemException e = mountFailingWith("EINVAL", "fsconfig", null, "e overlay: Bad value for 'index'\n");
+        ErrnoException errno = (ErrnoException) e;
+        assertEquals("EINVAL", errno.errnoName());
+        assertEquals(Errno.value("EINVAL"), errno.errno());
+        assertEquals("fsconfig", errno.operation());
+        assertEquals("mount overlay on " + target.toRealPath() + " failed: fsconfig: Invalid argument; the kernel "
+                + "says: overlay: Bad value for 'index' (EINVAL, errno " + Errno.value("EINVAL") + ")",
+                e.getMessage());
+    }
+
+    @Test
+    void permissionErrorSaysWhatToDo() throws Exception {
+        FileSystemException e = mountFailingWith("EPERM", "fsopen", null, null);
+        assertTrue(e.getMessage().contains("CAP_SYS_ADMIN"), e.getMessage());
+    }
+
+    @Test
+    void missingTargetIsNoSuchFile() throws IOException {
+        Overlay ov = builder().lowerdirs(a, b).build();
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ov.mount(tmp.resolve("nope")));
+        assertTrue(e.getMessage().contains("target " + tmp.resolve("nope")), e.getMessage());
+    }
+
+    @Test
+    void optionsForOwnedKeysAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Overlay.builder().option("upperdir", "/x"));
+        assertTrue(e.getMessage().contains("upperdir(...)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Overlay.builder().option("lowerdir"));
+        assertThrows(IllegalArgumentException.class, () -> Overlay.builder().option("a,b"));
+    }
+
+    @Test
+    void nullArgumentsFailAtOnceNamingThem() {
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> Overlay.builder().lowerdirs(a, null));
+        assertEquals("lowerdirs[1] must not be null", e.getMessage());
+        assertEquals("upperdir must not be null",
+                assertThrows(NullPointerException.class, () -> Overlay.builder().upperdir(null)).getMessage());
+    }
+
+    @Test
+    void optionsStringEscapesPaths() throws IOException {
+        Path odd = Files.createDirectory(tmp.resolve("x,upperdir=y:z\\w"));
+        Overlay ov = builder().lowerdirs(odd, a).build();
+        assertEquals("lowerdir=" + tmp.toRealPath() + "/x\\,upperdir=y\\:z\\\\w:" + a.toRealPath(), ov.options());
+    }
+}
