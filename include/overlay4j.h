@@ -61,7 +61,7 @@ struct o4j_error {
     int err;           /* positive errno, 0 when no failure */
     const char *op;    /* "open", "fsopen", "fsconfig", "fsmount", "move_mount", "mount" */
     const char *path;  /* the path the failing call was given, when it took one; else NULL */
-    char log[1024];    /* kernel messages, one per line, NUL-terminated; may be empty */
+    char log[4096];    /* kernel messages, one per line, NUL-terminated; may be empty */
 };
 
 /* Mounts ov on target. Returns 0 or -errno; err (may be NULL) says which step failed. */
@@ -70,6 +70,10 @@ int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strateg
 
 /* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
 int o4j_unmount(const char *target, unsigned flags);
+
+/* The ID of the mount that path (symbolic links followed) lives on, as statx(2)
+ * STATX_MNT_ID and /proc/self/mountinfo give it. Returns 0 or -errno. */
+int o4j_mount_id(const char *path, unsigned long long *id);
 
 /* The best strategy this kernel supports, found without mounting anything. */
 enum o4j_strategy o4j_probe_strategy(void);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #define O4J_FSCONFIG_SET_FD 5u
 #define O4J_FSCONFIG_CMD_CREATE 6u
 #define O4J_MOVE_MOUNT_F_EMPTY_PATH 0x4u
+#define O4J_MOVE_MOUNT_T_EMPTY_PATH 0x40u
 #define O4J_MOUNT_ATTR_RDONLY 0x01u
 #define O4J_MOUNT_ATTR_NOSUID 0x02u
 #define O4J_MOUNT_ATTR_NODEV 0x04u
@@ -85,15 +87,17 @@ static void log_line(struct o4j_error *e, const char *line, size_t n)
 }
 
 /* The kernel queues its messages on the fs-context descriptor; each read(2)
- * returns one ("e overlay: ..."), ENODATA when none is left. */
+ * returns one ("e overlay: ..."), ENODATA when none is left, EMSGSIZE (dropping
+ * that message) when it does not fit the buffer. */
 static void drain_log(const struct o4j_sys *sys, int fsfd, struct o4j_error *e)
 {
-    char msg[512];
+    char msg[4096];
     ssize_t n;
     int saved = errno;
 
-    while ((n = sys->read(fsfd, msg, sizeof msg)) > 0)
-        log_line(e, msg, (size_t)n);
+    while ((n = sys->read(fsfd, msg, sizeof msg)) > 0 || (n < 0 && errno == EMSGSIZE))
+        if (n > 0)
+            log_line(e, msg, (size_t)n);
     errno = saved;
 }
 
@@ -170,17 +174,27 @@ static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overl
 static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov,
                          const char *target, int by_fd, struct o4j_error *e)
 {
-    int rc, mfd, fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
+    int rc, mfd, fsfd, tfd;
 
-    if (fsfd < 0)
-        return fail(e, "fsopen", NULL);
+    /* Resolve the target before the superblock exists: a missing target must not
+     * fail only after CMD_CREATE has already made workdir/work. */
+    tfd = sys->open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (tfd < 0)
+        return fail(e, "open", target);
+    fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
+    if (fsfd < 0) {
+        rc = fail(e, "fsopen", NULL);
+        sys->close(tfd);
+        return rc;
+    }
     rc = configure(sys, fsfd, ov, by_fd, e);
     if (!rc) {
         mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, attr_flags(ov->flags));
         if (mfd < 0) {
             rc = fail(e, "fsmount", NULL);
         } else {
-            if (sys->move_mount(mfd, "", AT_FDCWD, target, O4J_MOVE_MOUNT_F_EMPTY_PATH))
+            if (sys->move_mount(mfd, "", tfd, "",
+                                O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
                 rc = fail(e, "move_mount", target);
             /* Closing the detached mount's descriptor frees it when move_mount failed. */
             sys->close(mfd);
@@ -189,6 +203,7 @@ static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov
     if (rc)
         drain_log(sys, fsfd, e);
     sys->close(fsfd);
+    sys->close(tfd);
     return rc;
 }
 
@@ -287,6 +302,18 @@ int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strateg
     if (strategy == O4J_STRATEGY_AUTO)
         strategy = o4j_probe_strategy();
     return o4j_mount_with(&o4j_sys_linux, ov, target, strategy, err);
+}
+
+int o4j_mount_id(const char *path, unsigned long long *id)
+{
+    struct statx stx;
+
+    if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
+        return -errno;
+    if (!(stx.stx_mask & STATX_MNT_ID))
+        return -ENOSYS;
+    *id = stx.stx_mnt_id;
+    return 0;
 }
 
 int o4j_unmount(const char *target, unsigned flags)

@@ -167,6 +167,24 @@ JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclas
     release(dest, buf);
 }
 
+JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mountId(JNIEnv *env, jclass cls,
+                                                               jbyteArray path)
+{
+    char buf[512];
+    char *p = copy_in(env, path, buf, sizeof buf, NULL);
+    unsigned long long id = 0;
+    int rc;
+
+    (void)cls;
+    if (!p)
+        return 0;
+    rc = o4j_mount_id(p, &id);
+    if (rc)
+        throw_syscall(env, -rc, "statx", p, NULL);
+    release(p, buf);
+    return (jlong)id;
+}
+
 JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_probeStrategy(JNIEnv *env, jclass cls)
 {
     (void)env;

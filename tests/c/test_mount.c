@@ -107,6 +107,39 @@ static void reports_missing_lowerdir(enum o4j_strategy s)
         CHECK_STR(e.path, missing);
 }
 
+/* A missing target fails before the kernel creates workdir/work: nothing half-done. */
+static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
+{
+    const char *lowers[] = {l1, l2};
+    char fresh[80], missing[80];
+    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0};
+    struct o4j_error e;
+    unsigned long long before, after;
+
+    snprintf(fresh, sizeof fresh, "%s/fresh-work", root);
+    snprintf(missing, sizeof missing, "%s/missing-target", root);
+    mkdir(fresh, 0755);
+    CHECK(o4j_mount_id(merged, &before) == 0);
+    CHECK(o4j_mount(&ov, missing, s, &e) == -ENOENT);
+    CHECK(e.path && strcmp(e.path, missing) == 0);
+    CHECK(rmdir(fresh) == 0); /* fails with ENOTEMPTY if the kernel made fresh/work */
+    CHECK(o4j_mount_id(merged, &after) == 0 && after == before);
+}
+
+static void mount_id_changes_when_mounted(void)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0};
+    unsigned long long parent, mounted;
+
+    CHECK(o4j_mount_id(merged, &parent) == 0);
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_AUTO, NULL) == 0);
+    CHECK(o4j_mount_id(merged, &mounted) == 0);
+    CHECK(mounted != parent);
+    CHECK(o4j_unmount(merged, 0) == 0);
+    CHECK(o4j_mount_id("/nonexistent/o4j", &parent) == -ENOENT);
+}
+
 static void reports_kernel_words(void)
 {
     const char *lowers[] = {l1, l2};
@@ -150,9 +183,11 @@ int main(void)
         mounts_read_write((enum o4j_strategy)s);
         mounts_read_only((enum o4j_strategy)s);
         reports_missing_lowerdir((enum o4j_strategy)s);
+        missing_target_leaves_workdir_empty((enum o4j_strategy)s);
     }
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();
+    mount_id_changes_when_mounted();
     refuses_options_past_a_page();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     CHECK(system(cmd) == 0);

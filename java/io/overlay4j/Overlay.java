@@ -245,7 +245,7 @@ public final class Overlay {
             if (kernel == null) {
                 kernel = Kernel.system();
             }
-            Layers layers = Layers.check(lowerdirs, upperdir, workdir);
+            Layers layers = Layers.check(kernel, lowerdirs, upperdir, workdir);
             return new Overlay(this, layers.lowerdirs, layers.upperdir, layers.workdir, resolveStrategy());
         }
 

@@ -21,12 +21,12 @@ import java.util.Locale;
  * stderr and exit with a code per kind of failure.
  */
 public final class Main {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-    static final int NOT_FOUND = 3;
-    static final int PERMISSION = 4;
-    static final int BUSY = 5;
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_FOUND = 3;
+    public static final int PERMISSION = 4;
+    public static final int BUSY = 5;
 
     private static final String USAGE_TEXT = String.join("\n",
             "usage: java -jar overlay4j.jar COMMAND [ARGS]",

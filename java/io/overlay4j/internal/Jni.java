@@ -35,6 +35,9 @@ public final class Jni {
 
     static native void unmount(byte[] target, int flags) throws SyscallException;
 
+    /** statx(2) STATX_MNT_ID of path: the mount it lives on. */
+    static native long mountId(byte[] path) throws SyscallException;
+
     static native int probeStrategy();
 
     static native byte[] formatOptions(byte[] spec);

@@ -20,6 +20,11 @@ final class JniKernel implements Kernel {
     }
 
     @Override
+    public long mountId(byte[] path) throws SyscallException {
+        return Jni.mountId(path);
+    }
+
+    @Override
     public int bestStrategy() {
         int b = best;
         if (b == 0) {

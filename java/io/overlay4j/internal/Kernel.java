@@ -10,6 +10,9 @@ public interface Kernel {
 
     void unmount(byte[] target, int flags) throws SyscallException;
 
+    /** The ID of the mount path lives on (statx STATX_MNT_ID). */
+    long mountId(byte[] path) throws SyscallException;
+
     /** The best strategy code this kernel supports, probed once. */
     int bestStrategy();
 

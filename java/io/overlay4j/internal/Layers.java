@@ -7,10 +7,10 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Canonicalizes an overlay's directories and checks, before any syscall, what
@@ -33,7 +33,7 @@ public final class Layers {
         this.workdir = workdir;
     }
 
-    public static Layers check(List<Path> lowers, Path upper, Path work) throws IOException {
+    public static Layers check(Kernel kernel, List<Path> lowers, Path upper, Path work) throws IOException {
         if (lowers.isEmpty()) {
             throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory");
         }
@@ -45,58 +45,105 @@ public final class Layers {
                     + "workdir on the same filesystem as upperdir");
         }
         if (work != null && upper == null) {
-            throw invalid(work.toString(), "workdir " + work + " given without upperdir; set upperdir too, or "
-                    + "neither for a read-only overlay");
+            throw invalid(work.toString(), "workdir " + work + " given without upperdir; the kernel would ignore it "
+                    + "and mount read-only: set upperdir too, or neither for a read-only overlay");
         }
         if (upper == null && lowers.size() < 2) {
-            throw invalid(lowers.get(0).toString(), "a single lowerdir without upperdir; a read-only overlay needs "
-                    + "at least 2 lowerdirs (or add upperdir and workdir)");
+            throw invalid(lowers.get(0).toString(), "a single lowerdir " + lowers.get(0) + " without upperdir; a "
+                    + "read-only overlay needs at least 2 lowerdirs (or add upperdir and workdir)");
         }
+        List<Layer> layers = new ArrayList<>(lowers.size() + 2);
         List<Path> canonicalLowers = new ArrayList<>(lowers.size());
-        Map<Path, String> seen = new HashMap<>();
         for (int i = 0; i < lowers.size(); i++) {
-            String role = "lowerdir " + (i + 1);
-            Path dir = directory(lowers.get(i), role);
-            unique(seen, dir, role);
-            canonicalLowers.add(dir);
+            Layer l = new Layer("lowerdir " + (i + 1), directory(lowers.get(i), "lowerdir " + (i + 1)), true);
+            layers.add(l);
+            canonicalLowers.add(l.path);
         }
         Path canonicalUpper = null;
         Path canonicalWork = null;
         if (upper != null) {
             canonicalUpper = directory(upper, "upperdir");
-            unique(seen, canonicalUpper, "upperdir");
             canonicalWork = directory(work, "workdir");
-            unique(seen, canonicalWork, "workdir");
-            checkUpperAndWork(canonicalLowers, canonicalUpper, canonicalWork);
+            layers.add(new Layer("upperdir", canonicalUpper, false));
+            layers.add(new Layer("workdir", canonicalWork, false));
+        }
+        checkNoOverlap(layers);
+        if (upper != null) {
+            checkSameMount(kernel, canonicalUpper, canonicalWork);
         }
         return new Layers(canonicalLowers, canonicalUpper, canonicalWork);
     }
 
-    private static void checkUpperAndWork(List<Path> lowers, Path upper, Path work) throws IOException {
-        if (work.startsWith(upper) || upper.startsWith(work)) {
-            throw invalid(work.toString(), "workdir " + work + " and upperdir " + upper + " are nested; they must be "
-                    + "separate directories, neither inside the other (e.g. siblings)");
-        }
-        for (Path lower : lowers) {
-            if (upper.startsWith(lower) || lower.startsWith(upper) || lower.startsWith(work)) {
-                throw Errors.precheck("ELOOP", OPERATION, upper.toString(), BUILD, "lowerdir " + lower
-                        + " overlaps upperdir " + upper + " or workdir " + work
-                        + "; the kernel refuses layers nested inside each other");
-            }
-        }
-        Object upperDev = Files.getAttribute(upper, "unix:dev");
-        Object workDev = Files.getAttribute(work, "unix:dev");
-        if (!upperDev.equals(workDev)) {
-            throw Errors.precheck("EINVAL", OPERATION, work.toString(), BUILD, "upperdir " + upper + " and workdir "
-                    + work + " are on different filesystems; overlayfs needs both on the same one");
+    /** A directory in its role, with its path as a prefix key ("/a/b/") for nesting checks. */
+    private static final class Layer {
+        final String role;
+        final Path path;
+        final boolean lower;
+        final String key;
+
+        Layer(String role, Path path, boolean lower) {
+            this.role = role;
+            this.path = path;
+            this.lower = lower;
+            String s = path.toString();
+            this.key = s.endsWith("/") ? s : s + "/";
         }
     }
 
-    private static void unique(Map<Path, String> seen, Path dir, String role) throws IOException {
-        String other = seen.putIfAbsent(dir, role);
-        if (other != null) {
-            throw invalid(dir.toString(), other + " and " + role + " are the same directory " + dir
-                    + "; each layer must be a different directory");
+    /**
+     * Finds two layers that are the same directory or nested, in O(n log n): in sorted
+     * order every directory's descendants follow it contiguously, so a stack of the
+     * current ancestors is enough.
+     */
+    private static void checkNoOverlap(List<Layer> layers) throws IOException {
+        List<Layer> sorted = new ArrayList<>(layers);
+        sorted.sort((x, y) -> x.key.compareTo(y.key));
+        Deque<Layer> ancestors = new ArrayDeque<>();
+        for (Layer l : sorted) {
+            while (!ancestors.isEmpty() && !l.key.startsWith(ancestors.peek().key)) {
+                ancestors.pop();
+            }
+            if (!ancestors.isEmpty()) {
+                Layer outer = ancestors.peek();
+                // Report in the caller's order: the layer given first is named first.
+                throw overlap(layers.indexOf(outer) < layers.indexOf(l) ? outer : l,
+                        layers.indexOf(outer) < layers.indexOf(l) ? l : outer, outer);
+            }
+            ancestors.push(l);
+        }
+    }
+
+    private static FileSystemException overlap(Layer first, Layer second, Layer outer) {
+        Layer inner = outer == first ? second : first;
+        boolean same = first.path.equals(second.path);
+        String what = same ? first.role + " and " + second.role + " are the same directory " + first.path
+                : inner.role + " " + inner.path + " is inside " + outer.role + " " + outer.path;
+        String file = inner.path.toString();
+        if (!first.lower && !second.lower) {
+            return invalid(file, what + "; upperdir and workdir must be separate directories, neither inside "
+                    + "the other (e.g. siblings)");
+        }
+        if (outer.lower && !inner.lower && !same) {
+            // The kernel mounts this, but writes would then change a lower layer under the overlay.
+            return invalid(file, what + "; writes through the overlay would change that lower layer underneath "
+                    + "it, which overlayfs leaves undefined: put " + inner.role + " outside every lowerdir");
+        }
+        return Errors.precheck("ELOOP", OPERATION, file, BUILD, what + "; the kernel refuses layers that are "
+                + "the same directory or nested inside each other");
+    }
+
+    private static void checkSameMount(Kernel kernel, Path upper, Path work) throws IOException {
+        if (!Files.getAttribute(upper, "unix:dev").equals(Files.getAttribute(work, "unix:dev"))) {
+            throw invalid(work.toString(), "upperdir " + upper + " and workdir " + work + " are on different "
+                    + "filesystems; overlayfs needs both on the same one");
+        }
+        try {
+            if (kernel.mountId(PathBytes.of(upper)) != kernel.mountId(PathBytes.of(work))) {
+                throw invalid(work.toString(), "upperdir " + upper + " and workdir " + work + " are on different "
+                        + "mounts of the same filesystem (a bind mount?); overlayfs needs both under one mount");
+            }
+        } catch (SyscallException e) {
+            throw Errors.fromSyscall(e, BUILD, upper.toString());
         }
     }
 

@@ -1,0 +1,210 @@
+/* The core against a scripted syscall table: every step can fail, and whatever
+ * fails, the right -errno comes back and every descriptor opened is closed. */
+#define _GNU_SOURCE
+#include <errno.h>
+
+#include "check.h"
+#include "o4j_sys.h"
+
+enum step { S_OPEN, S_FSOPEN, S_FSCONFIG, S_FSMOUNT, S_MOVE_MOUNT, S_MOUNT, S_UMOUNT2, S_COUNT };
+
+static struct {
+    int fail_step;    /* which step fails, or -1 */
+    int fail_nth;     /* on its nth call (0-based), for steps called repeatedly */
+    int fail_errno;
+    int calls[S_COUNT];
+    int open_fds;     /* descriptors handed out and not yet closed */
+    int next_fd;
+    int mounted;
+    const char *messages[4];
+    int next_message;
+} f;
+
+static int step(enum step s)
+{
+    if ((int)s == f.fail_step && f.calls[s]++ == f.fail_nth) {
+        errno = f.fail_errno;
+        return -1;
+    }
+    if ((int)s != f.fail_step)
+        f.calls[s]++;
+    return 0;
+}
+
+static int new_fd(enum step s)
+{
+    if (step(s))
+        return -1;
+    f.open_fds++;
+    return f.next_fd++;
+}
+
+static int fake_open(const char *p, int fl) { (void)p; (void)fl; return new_fd(S_OPEN); }
+static int fake_close(int fd) { (void)fd; f.open_fds--; return 0; }
+static ssize_t fake_read(int fd, void *buf, size_t len)
+{
+    const char *m = f.messages[f.next_message];
+
+    (void)fd;
+    if (!m) {
+        errno = ENODATA;
+        return -1;
+    }
+    f.next_message++;
+    if (strlen(m) > len) { /* like the kernel: the message is dropped */
+        errno = EMSGSIZE;
+        return -1;
+    }
+    memcpy(buf, m, strlen(m));
+    return (ssize_t)strlen(m);
+}
+static int fake_fsopen(const char *n, unsigned fl) { (void)n; (void)fl; return new_fd(S_FSOPEN); }
+static int fake_fsconfig(int fd, unsigned c, const char *k, const void *v, int a)
+{
+    (void)fd; (void)c; (void)k; (void)v; (void)a;
+    return step(S_FSCONFIG);
+}
+static int fake_fsmount(int fd, unsigned fl, unsigned at) { (void)fd; (void)fl; (void)at; return new_fd(S_FSMOUNT); }
+static int fake_move_mount(int a, const char *b, int c, const char *d, unsigned e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    if (step(S_MOVE_MOUNT))
+        return -1;
+    f.mounted++;
+    return 0;
+}
+static int fake_mount(const char *a, const char *b, const char *c, unsigned long d, const void *e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    if (step(S_MOUNT))
+        return -1;
+    f.mounted++;
+    return 0;
+}
+static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
+
+static const struct o4j_sys fake = {
+    fake_open, fake_close, fake_read, fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount,
+    fake_mount, fake_umount2,
+};
+
+static const char *lowers[] = {"/l1", "/l2"};
+static const struct o4j_option opts[] = {{"index", "off"}};
+static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0};
+
+static void reset(int fail_step, int nth, int err)
+{
+    memset(&f, 0, sizeof f);
+    f.fail_step = fail_step;
+    f.fail_nth = nth;
+    f.fail_errno = err;
+    f.next_fd = 100;
+}
+
+/* Fails each step at each of its calls with each errno, on each strategy. */
+static void every_failure_cleans_up(void)
+{
+    static const int errs[] = {EINTR, ENOMEM, EBUSY, EINVAL};
+    static const char *names[] = {"open", "fsopen", "fsconfig", "fsmount", "move_mount", "mount"};
+
+    for (int s = O4J_STRATEGY_FD; s <= O4J_STRATEGY_LEGACY; s++) {
+        for (int st = S_OPEN; st <= S_MOUNT; st++) {
+            for (int nth = 0; nth < 8; nth++) {
+                for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
+                    struct o4j_error e;
+                    int rc;
+
+                    reset(st, nth, errs[k]);
+                    rc = o4j_mount_with(&fake, &ov, "/t", (enum o4j_strategy)s, &e);
+                    if (f.calls[st] <= nth) {
+                        CHECK(rc == 0); /* the step was not called that often: success */
+                        CHECK(f.mounted == 1);
+                    } else {
+                        CHECK(rc == -errs[k]);
+                        CHECK(e.err == errs[k]);
+                        CHECK_STR(e.op, names[st]);
+                        CHECK(f.mounted == 0);
+                    }
+                    if (f.open_fds != 0)
+                        fprintf(stderr, "strategy %d step %s call %d: %d fds left open\n", s, names[st],
+                                nth, f.open_fds);
+                    CHECK(f.open_fds == 0);
+                }
+            }
+        }
+    }
+}
+
+static void kernel_log_is_attached(void)
+{
+    struct o4j_error e;
+
+    reset(S_FSCONFIG, 5, EINVAL); /* 2 lowers, upper, work, index: the 5th fsconfig is index */
+    f.messages[0] = "e overlay: Bad value for 'index'\n";
+    f.messages[1] = "w overlay: something else";
+    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -EINVAL);
+    CHECK_STR(e.log, "e overlay: Bad value for 'index'\nw overlay: something else\n");
+    CHECK(e.path == NULL);
+    CHECK(f.open_fds == 0);
+}
+
+static void kernel_log_is_bounded(void)
+{
+    static char big[3000], huge[5000];
+    struct o4j_error e;
+
+    memset(big, 'x', sizeof big - 1);
+    memset(huge, 'y', sizeof huge - 1);
+    reset(S_FSCONFIG, 0, EINVAL);
+    f.messages[0] = huge; /* longer than any read buffer: dropped by the kernel, reading goes on */
+    f.messages[1] = big;
+    f.messages[2] = big; /* does not fit after the first: left out, not cut mid-line */
+    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -EINVAL);
+    CHECK(strlen(e.log) == sizeof big); /* 2999 x's and a newline */
+    CHECK(f.next_message == 3);
+}
+
+static void failing_path_is_reported(void)
+{
+    struct o4j_error e;
+
+    reset(S_OPEN, 2, ENOENT); /* FD strategy: target, /l1, then /l2 */
+    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_FD, &e) == -ENOENT);
+    CHECK_STR(e.path, "/l2");
+    reset(S_OPEN, 0, ENOENT);
+    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -ENOENT);
+    CHECK_STR(e.path, "/t");
+}
+
+static void unmount_returns_errno(void)
+{
+    reset(S_UMOUNT2, 0, EBUSY);
+    CHECK(o4j_unmount_with(&fake, "/t", O4J_UNMOUNT_DETACH) == -EBUSY);
+    reset(-1, 0, 0);
+    CHECK(o4j_unmount_with(&fake, "/t", 0) == 0);
+}
+
+static void probe_closes_everything(void)
+{
+    reset(S_FSCONFIG, 0, EINVAL); /* SET_FD refused, SET_STRING accepted */
+    CHECK(o4j_probe_with(&fake) == O4J_STRATEGY_STRING);
+    CHECK(f.open_fds == 0);
+    reset(S_FSOPEN, 0, ENOSYS);
+    CHECK(o4j_probe_with(&fake) == O4J_STRATEGY_LEGACY);
+    reset(S_FSOPEN, 0, EPERM);
+    CHECK(o4j_probe_with(&fake) == -EPERM);
+    reset(-1, 0, 0);
+    CHECK(o4j_probe_with(&fake) == O4J_STRATEGY_FD);
+    CHECK(f.open_fds == 0);
+}
+
+int main(void)
+{
+    every_failure_cleans_up();
+    kernel_log_is_attached();
+    kernel_log_is_bounded();
+    failing_path_is_reported();
+    unmount_returns_errno();
+    probe_closes_everything();
+    CHECK_DONE();
+}
