@@ -46,13 +46,14 @@ struct o4j_option {
 
 /* What to mount. Strings are NUL-terminated byte paths, never parsed by a shell. */
 struct o4j_overlay {
-    const char *const *lowerdirs; /* highest priority first */
-    size_t nlower;
+    const char *const *lowerdirs; /* highest priority first; then the ndata data-only layers */
+    size_t nlower;                /* regular lower layers */
     const char *upperdir; /* NULL for a read-only overlay */
     const char *workdir;  /* NULL when there is no upperdir */
     const struct o4j_option *options;
     size_t noptions;
     unsigned flags; /* O4J_MOUNT_* */
+    size_t ndata;   /* data-only lower layers (Linux 6.5+), in lowerdirs after the regular ones */
 };
 
 /* Why a call failed: the errno, the syscall that returned it, and what the
@@ -78,7 +79,7 @@ int o4j_mount_id(const char *path, unsigned long long *id);
 /* The best strategy this kernel supports, found without mounting anything. */
 enum o4j_strategy o4j_probe_strategy(void);
 
-/* Writes the mount(2) option string ("lowerdir=a:b,upperdir=u,workdir=w,opt...")
+/* Writes the mount(2) option string ("lowerdir=a:b::data,upperdir=u,workdir=w,opt...")
  * with '\\', ',' and ':' escaped in paths. Returns its length (excluding the NUL)
  * even when cap is too small, like snprintf. */
 size_t o4j_format_options(const struct o4j_overlay *ov, char *buf, size_t cap);
@@ -95,14 +96,24 @@ char *o4j_strerror(int errnum, char *buf, size_t cap);
 
 /*
  * Decodes a serialized overlay: a sequence of NUL-terminated entries, each
- * starting with a tag byte: 'L' lowerdir, 'U' upperdir, 'W' workdir,
- * 'O' option ("key" or "key=value"). The strings point into blob, which is
- * modified (option '=' becomes NUL). lowers and opts must hold as many entries
- * as blob has (o4j_spec_count tells). Returns 0 or -EINVAL for a malformed blob.
+ * starting with a tag byte: 'L' lowerdir, 'D' data-only lowerdir (after every
+ * 'L'), 'U' upperdir, 'W' workdir, 'O' option ("key" or "key=value"). The
+ * strings point into blob, which is modified (option '=' becomes NUL). lowers
+ * and opts must hold as many entries as o4j_spec_count reports ('L' and 'D'
+ * together, 'O'). Returns 0 or -EINVAL for a malformed blob.
  */
-int o4j_spec_count(const char *blob, size_t len, size_t *nlower, size_t *noptions);
+int o4j_spec_count(const char *blob, size_t len, size_t *nlayers, size_t *noptions);
 int o4j_spec_decode(char *blob, size_t len, const char **lowers, struct o4j_option *opts,
                     struct o4j_overlay *ov);
+
+/*
+ * Decodes one line of /proc/self/mountinfo describing an overlay into the spec
+ * format above, prefixed by 'I' mount ID (decimal) and 'T' mount point entries,
+ * with the kernel's octal escapes and overlay's backslash escapes undone and the
+ * layers in priority order. Writes at most cap bytes to out; returns the length
+ * needed, 0 when the line is not an overlay mount, or -EINVAL when malformed.
+ */
+long o4j_decode_mountinfo(const char *line, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

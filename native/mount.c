@@ -127,15 +127,44 @@ static unsigned long ms_flags(unsigned flags)
     return ms;
 }
 
+/* fsconfig copies at most 256 bytes of a string, NUL included (strndup_user). */
+#define O4J_FSCONFIG_STRING_MAX 255
+
 /* Hands one directory to the fs context, by descriptor or by name. */
 static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const char *path,
                    int by_fd, struct o4j_error *e)
 {
     int rc, dfd;
 
-    if (!by_fd)
-        return sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, key, path, 0) ? fail(e, "fsconfig", path)
-                                                                           : 0;
+    if (!by_fd) {
+        char escaped[2 * O4J_FSCONFIG_STRING_MAX + 2];
+        const char *value = path;
+        size_t n = 0;
+
+        /* The kernel drops backslashes from upperdir/workdir strings (not from
+         * lowerdir+/datadir+ ones): double them so the name arrives intact. */
+        if (key[strlen(key) - 1] != '+') {
+            for (const char *c = path; *c && n < sizeof escaped - 2; c++) {
+                if (*c == '\\')
+                    escaped[n++] = '\\';
+                escaped[n++] = *c;
+            }
+            escaped[n] = '\0';
+            value = escaped;
+        }
+        if (strlen(value) > O4J_FSCONFIG_STRING_MAX) {
+            char msg[200];
+            int len = snprintf(msg, sizeof msg,
+                               "e overlay4j: %s path is %zu bytes; fsconfig takes strings of at most %d: "
+                               "use the fd strategy (Linux 6.13+) or the legacy one",
+                               key, strlen(value), O4J_FSCONFIG_STRING_MAX);
+
+            log_line(e, msg, (size_t)len);
+            errno = ENAMETOOLONG;
+            return fail(e, "fsconfig", path);
+        }
+        return sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, key, value, 0) ? fail(e, "fsconfig", path) : 0;
+    }
     dfd = sys->open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return fail(e, "open", path);
@@ -149,8 +178,11 @@ static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overl
 {
     int rc = 0;
 
-    for (size_t i = 0; i < ov->nlower && !rc; i++)
-        rc = set_dir(sys, fsfd, "lowerdir+", ov->lowerdirs[i], by_fd, e);
+    /* As mount(8) does, so that mountinfo shows "overlay" rather than "none". */
+    if (sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, "source", "overlay", 0))
+        rc = fail(e, "fsconfig", NULL);
+    for (size_t i = 0; i < ov->nlower + ov->ndata && !rc; i++)
+        rc = set_dir(sys, fsfd, i < ov->nlower ? "lowerdir+" : "datadir+", ov->lowerdirs[i], by_fd, e);
     if (!rc && ov->upperdir)
         rc = set_dir(sys, fsfd, "upperdir", ov->upperdir, by_fd, e);
     if (!rc && ov->workdir)
@@ -207,26 +239,13 @@ static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov
     return rc;
 }
 
-static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                        const char *target, struct o4j_error *e)
+static int mount_with_options(const struct o4j_sys *sys, const struct o4j_overlay *ov,
+                              const char *target, size_t need, struct o4j_error *e)
 {
     char small[1024];
-    size_t need = o4j_format_options(ov, NULL, 0);
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
     char *data = small;
     int rc;
 
-    /* The kernel copies at most one page of options and would cut the rest silently. */
-    if (need >= page) {
-        char msg[160];
-        int n = snprintf(msg, sizeof msg,
-                         "e overlay4j: option string is %zu bytes; mount(2) takes at most %zu",
-                         need, page - 1);
-
-        log_line(e, msg, (size_t)n);
-        errno = E2BIG;
-        return fail(e, "mount", target);
-    }
     if (need + 1 > sizeof small && !(data = malloc(need + 1))) {
         errno = ENOMEM;
         return fail(e, "mount", target);
@@ -237,6 +256,83 @@ static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
     if (data != small)
         free(data);
     return rc;
+}
+
+/* Longer than a page, the option string is retried with each directory named
+ * "/proc/self/fd/N" after a descriptor opened on it: short, nothing to escape,
+ * no chdir, and the directories mounted are the ones opened. */
+static int mount_shortened(const struct o4j_sys *sys, const struct o4j_overlay *ov,
+                           const char *target, size_t page, size_t plain, struct o4j_error *e)
+{
+    enum { NAME = 32 };
+    size_t nlayers = ov->nlower + ov->ndata, ndirs = nlayers + 2, opened = 0, need;
+    int *fds = malloc(ndirs * sizeof *fds);
+    char *names = malloc(ndirs * NAME);
+    const char **lowers = malloc((nlayers + 1) * sizeof *lowers);
+    struct o4j_overlay shortened = *ov;
+    int rc = 0;
+
+    if (!fds || !names || !lowers) {
+        errno = ENOMEM;
+        rc = fail(e, "mount", target);
+        goto out;
+    }
+    for (size_t i = 0; i < ndirs && !rc; i++) {
+        const char *dir = i < nlayers ? ov->lowerdirs[i] : i == nlayers ? ov->upperdir : ov->workdir;
+        char *name = names + i * NAME;
+
+        if (!dir)
+            continue;
+        fds[opened] = sys->open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fds[opened] < 0) {
+            rc = fail(e, "open", dir);
+            break;
+        }
+        snprintf(name, NAME, "/proc/self/fd/%d", fds[opened++]);
+        if (i < nlayers)
+            lowers[i] = name;
+        else if (i == nlayers)
+            shortened.upperdir = name;
+        else
+            shortened.workdir = name;
+    }
+    if (!rc) {
+        shortened.lowerdirs = lowers;
+        need = o4j_format_options(&shortened, NULL, 0);
+        if (need >= page) {
+            char msg[300];
+            int n = snprintf(msg, sizeof msg,
+                             "e overlay4j: the option string is %zu bytes, and %zu even with "
+                             "/proc/self/fd names; mount(2) takes at most %zu: use the fd strategy "
+                             "(Linux 6.13+) or the string strategy (Linux 6.8+)",
+                             plain, need, page - 1);
+
+            log_line(e, msg, (size_t)n);
+            errno = E2BIG;
+            rc = fail(e, "mount", target);
+        } else {
+            rc = mount_with_options(sys, &shortened, target, need, e);
+        }
+    }
+    while (opened > 0)
+        sys->close(fds[--opened]);
+out:
+    free(fds);
+    free(names);
+    free(lowers);
+    return rc;
+}
+
+static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
+                        const char *target, struct o4j_error *e)
+{
+    size_t need = o4j_format_options(ov, NULL, 0);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+    /* The kernel copies at most one page of options and would cut the rest silently. */
+    if (need < page)
+        return mount_with_options(sys, ov, target, need, e);
+    return mount_shortened(sys, ov, target, page, need, e);
 }
 
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,

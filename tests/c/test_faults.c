@@ -90,7 +90,7 @@ static const struct o4j_sys fake = {
 
 static const char *lowers[] = {"/l1", "/l2"};
 static const struct o4j_option opts[] = {{"index", "off"}};
-static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0};
+static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0, 0};
 
 static void reset(int fail_step, int nth, int err)
 {
@@ -139,7 +139,7 @@ static void kernel_log_is_attached(void)
 {
     struct o4j_error e;
 
-    reset(S_FSCONFIG, 5, EINVAL); /* 2 lowers, upper, work, index: the 5th fsconfig is index */
+    reset(S_FSCONFIG, 5, EINVAL); /* source, 2 lowers, upper, work, then index */
     f.messages[0] = "e overlay: Bad value for 'index'\n";
     f.messages[1] = "w overlay: something else";
     CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -EINVAL);

@@ -58,7 +58,7 @@ static void setup(void)
 static void mounts_read_write(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0};
     struct o4j_error e;
     char buf[64];
     int rc = o4j_mount(&ov, merged, s, &e);
@@ -83,7 +83,7 @@ static void mounts_read_write(enum o4j_strategy s)
 static void mounts_read_only(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0};
     char p[128];
 
     CHECK(o4j_mount(&ov, merged, s, NULL) == 0);
@@ -96,7 +96,7 @@ static void reports_missing_lowerdir(enum o4j_strategy s)
 {
     char missing[80];
     const char *lowers[] = {missing, l2};
-    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0};
     struct o4j_error e;
 
     snprintf(missing, sizeof missing, "%s/missing", root);
@@ -112,7 +112,7 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
     char fresh[80], missing[80];
-    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0, 0};
     struct o4j_error e;
     unsigned long long before, after;
 
@@ -129,7 +129,7 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
 static void mount_id_changes_when_mounted(void)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
     unsigned long long parent, mounted;
 
     CHECK(o4j_mount_id(merged, &parent) == 0);
@@ -144,7 +144,7 @@ static void reports_kernel_words(void)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_option bad = {"index", "maybe"};
-    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0};
+    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0, 0};
     struct o4j_error e;
 
     CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -EINVAL);
@@ -152,17 +152,69 @@ static void reports_kernel_words(void)
     CHECK(strstr(e.log, "index") != NULL);
 }
 
-static void refuses_options_past_a_page(void)
+/* Long paths: mkdir a chain of 200-byte components under root. */
+static void long_dir(char *out, size_t cap, const char *name, int depth)
 {
-    static char longdir[3000];
-    const char *lowers[] = {longdir, longdir};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0};
+    char comp[201];
+
+    memset(comp, 'p', 200);
+    comp[200] = '\0';
+    snprintf(out, cap, "%s/%s", root, name);
+    mkdir(out, 0755);
+    for (int i = 0; i < depth; i++) {
+        strncat(out, "/", cap - strlen(out) - 1);
+        strncat(out, comp, cap - strlen(out) - 1);
+        mkdir(out, 0755);
+    }
+}
+
+static void shortens_options_past_a_page(void)
+{
+    static char dirs[5][1200];
+    const char *lowers[5];
+    struct o4j_overlay ov = {lowers, 5, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_error e;
+    char name[16];
+
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof name, "long%d", i);
+        long_dir(dirs[i], sizeof dirs[i], name, 5); /* ~1030 bytes each, 5 KB in all */
+        lowers[i] = dirs[i];
+    }
+    CHECK(o4j_format_options(&ov, NULL, 0) > 4096);
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_LEGACY, &e) == 0);
+    CHECK(o4j_unmount(merged, 0) == 0);
+}
+
+static void refuses_what_no_shortening_fits(void)
+{
+    enum { N = 300 };
+    static char dirs[N][64];
+    const char *lowers[N];
+    struct o4j_overlay ov = {lowers, N, NULL, NULL, NULL, 0, 0, 0};
     struct o4j_error e;
 
-    memset(longdir, 'a', sizeof longdir - 1);
-    longdir[0] = '/';
+    for (int i = 0; i < N; i++) {
+        snprintf(dirs[i], sizeof dirs[i], "%s/many%03d", root, i);
+        mkdir(dirs[i], 0755);
+        lowers[i] = dirs[i];
+    }
     CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_LEGACY, &e) == -E2BIG);
-    CHECK(strstr(e.log, "mount(2) takes at most") != NULL);
+    CHECK(strstr(e.log, "even with /proc/self/fd names; mount(2) takes at most") != NULL);
+    CHECK(strstr(e.log, "use the fd strategy") != NULL);
+}
+
+static void string_strategy_names_its_limit(void)
+{
+    static char longd[1200];
+    const char *lowers[] = {l1, longd};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_error e;
+
+    long_dir(longd, sizeof longd, "str", 2);
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -ENAMETOOLONG);
+    CHECK_STR(e.path, longd);
+    CHECK(strstr(e.log, "fsconfig takes strings of at most 255") != NULL);
 }
 
 int main(void)
@@ -188,7 +240,10 @@ int main(void)
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();
     mount_id_changes_when_mounted();
-    refuses_options_past_a_page();
+    shortens_options_past_a_page();
+    refuses_what_no_shortening_fits();
+    if (best <= O4J_STRATEGY_STRING)
+        string_strategy_names_its_limit();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     CHECK(system(cmd) == 0);
     CHECK_DONE();
