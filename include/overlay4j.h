@@ -108,7 +108,8 @@ int o4j_spec_decode(char *blob, size_t len, const char **lowers, struct o4j_opti
 
 /*
  * Decodes one line of /proc/self/mountinfo describing an overlay into the spec
- * format above, prefixed by 'I' mount ID (decimal) and 'T' mount point entries,
+ * format above, prefixed by 'I' mount ID (decimal), 'T' mount point and 'M'
+ * per-mount options ("rw,nosuid,relatime") entries,
  * with the kernel's octal escapes and overlay's backslash escapes undone and the
  * layers in priority order. Writes at most cap bytes to out; returns the length
  * needed, 0 when the line is not an overlay mount, or -EINVAL when malformed.

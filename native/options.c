@@ -272,8 +272,8 @@ static void decode_super_options(struct sink *s, const char *opts, size_t len, c
 long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
 {
     struct sink s = {out, cap, 0};
-    const char *p = line, *id, *target, *f;
-    size_t idn, targetn, n;
+    const char *p = line, *id, *target, *flags, *f;
+    size_t idn, targetn, flagsn, n;
     char *tmp;
 
     id = next_field(&p, &idn);
@@ -281,7 +281,7 @@ long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
     next_field(&p, &n);               /* major:minor */
     next_field(&p, &n);               /* root */
     target = next_field(&p, &targetn);
-    next_field(&p, &n);               /* per-mount options */
+    flags = next_field(&p, &flagsn);  /* per-mount options */
     do {                              /* optional fields, up to "-" */
         f = next_field(&p, &n);
     } while (n > 0 && !field_is(f, n, "-"));
@@ -296,6 +296,7 @@ long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
         return -ENOMEM;
     put_entry(&s, 'I', id, idn, 0);
     put_entry(&s, 'T', tmp, octal_decode(target, targetn, tmp), 0);
+    put_entry(&s, 'M', flags, flagsn, 0);
     decode_super_options(&s, f, n, tmp);
     free(tmp);
     if (cap > 0 && s.len >= cap)

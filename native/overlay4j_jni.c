@@ -233,6 +233,31 @@ out:
     return result;
 }
 
+JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_decodeMountinfo(JNIEnv *env, jclass cls,
+                                                                             jbyteArray line)
+{
+    char buf[1024];
+    char *text = copy_in(env, line, buf, sizeof buf, NULL), *blob = NULL;
+    long need;
+    jbyteArray result = NULL;
+
+    (void)cls;
+    if (!text)
+        return NULL;
+    need = o4j_decode_mountinfo(text, NULL, 0);
+    if (need > 0 && (blob = malloc((size_t)need + 1)) != NULL) {
+        o4j_decode_mountinfo(text, blob, (size_t)need + 1);
+        result = (*env)->NewByteArray(env, (jsize)need);
+        if (result)
+            (*env)->SetByteArrayRegion(env, result, 0, (jsize)need, (const jbyte *)blob);
+    } else if (need > 0) {
+        throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
+    }
+    free(blob);
+    release(text, buf);
+    return result;
+}
+
 JNIEXPORT jstring JNICALL Java_io_overlay4j_internal_Jni_errnoName(JNIEnv *env, jclass cls,
                                                                   jint errnum)
 {

@@ -176,6 +176,7 @@ static void check_decoded(const char *line, const char *target, const struct o4j
         case 'U': upper = e[i] + 1; break;
         case 'W': work = e[i] + 1; break;
         case 'O': index |= strcmp(e[i], "Oindex=off") == 0; break;
+        case 'M': CHECK(strncmp(e[i], "Mrw,relatime", 12) == 0); break;
         }
     }
     CHECK(nl == (int)nlayers);

@@ -3,12 +3,20 @@ package io.overlay4j;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
+import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.PathBytes;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /** Operations on mounts by path. */
@@ -26,6 +34,68 @@ public final class Mounts {
      */
     public static void unmount(Path target, UnmountOption... options) throws IOException {
         unmount(Kernel.system(), target, options);
+    }
+
+    /**
+     * Unmounts target, retrying while it is busy (EBUSY) until timeout has passed;
+     * then throws the last EBUSY.
+     */
+    public static void unmount(Path target, Duration timeout, UnmountOption... options) throws IOException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMillis = 1;
+        while (true) {
+            try {
+                unmount(Kernel.system(), target, options);
+                return;
+            } catch (FileSystemException e) {
+                if (!"EBUSY".equals(((ErrnoException) e).errnoName()) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(Math.min(pauseMillis, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting to unmount " + target);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 100);
+        }
+    }
+
+    /** The overlay mounts this process sees, in /proc/self/mountinfo order. */
+    public static List<MountInfo> overlays() throws IOException {
+        List<MountInfo> result = new ArrayList<>();
+        for (MountTable.Entry e : MountTable.overlays()) {
+            result.add(new MountInfo(e.mountId, Paths.get(e.target), Arrays.asList(e.mountOptions.split(",")),
+                    paths(e.lowerdirs), paths(e.datadirs),
+                    e.upperdir == null ? null : Paths.get(e.upperdir), e.workdir == null ? null : Paths.get(e.workdir),
+                    e.options));
+        }
+        return result;
+    }
+
+    private static List<Path> paths(List<String> names) {
+        List<Path> paths = new ArrayList<>(names.size());
+        for (String n : names) {
+            paths.add(Paths.get(n));
+        }
+        return paths;
+    }
+
+    /** Whether path (symbolic links resolved) is the root of a mount. */
+    public static boolean isMountPoint(Path path) throws IOException {
+        Path p = path.toRealPath();
+        Path parent = p.getParent();
+        if (parent == null) {
+            return true;
+        }
+        Kernel kernel = Kernel.system();
+        try {
+            return kernel.mountId(PathBytes.of(p)) != kernel.mountId(PathBytes.of(parent));
+        } catch (SyscallException e) {
+            throw Errors.fromSyscall(e, "look up the mount of " + p, p.toString());
+        }
     }
 
     static void unmount(Kernel kernel, Path target, UnmountOption... options) throws IOException {

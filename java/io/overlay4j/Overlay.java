@@ -5,6 +5,7 @@ import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
+import io.overlay4j.internal.OverlayOptions;
 import io.overlay4j.internal.OverlaySpec;
 import io.overlay4j.internal.PathBytes;
 import io.overlay4j.internal.SyscallException;
@@ -44,6 +45,7 @@ public final class Overlay {
     private static final Log LOG = Log.get(Overlay.class);
 
     private final List<Path> lowerdirs;
+    private final List<Path> datadirs;
     private final Path upperdir;
     private final Path workdir;
     private final Map<String, String> options;
@@ -53,15 +55,16 @@ public final class Overlay {
     private final byte[] spec;
     private volatile String optionString;
 
-    private Overlay(Builder b, List<Path> lowerdirs, Path upperdir, Path workdir, MountStrategy strategy) {
-        this.lowerdirs = Collections.unmodifiableList(lowerdirs);
-        this.upperdir = upperdir;
-        this.workdir = workdir;
+    private Overlay(Builder b, Layers layers, MountStrategy strategy) {
+        this.lowerdirs = Collections.unmodifiableList(layers.lowerdirs);
+        this.datadirs = Collections.unmodifiableList(layers.datadirs);
+        this.upperdir = layers.upperdir;
+        this.workdir = layers.workdir;
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
         this.flags = b.flags;
         this.strategy = strategy;
         this.kernel = b.kernel;
-        this.spec = OverlaySpec.encode(lowerdirs, upperdir, workdir, options);
+        this.spec = OverlaySpec.encode(lowerdirs, datadirs, upperdir, workdir, options);
     }
 
     public static Builder builder() {
@@ -99,6 +102,11 @@ public final class Overlay {
         return lowerdirs;
     }
 
+    /** Canonical data-only lower layers (below all lowerdirs; reached only through metacopy redirects). */
+    public List<Path> datadirs() {
+        return datadirs;
+    }
+
     public Optional<Path> upperdir() {
         return Optional.ofNullable(upperdir);
     }
@@ -116,6 +124,21 @@ public final class Overlay {
     public boolean isReadOnly() {
         return (flags & Jni.MOUNT_RDONLY) != 0;
     }
+
+    /** Mount flags besides options(), as mount(8) spells them: "ro", "nosuid", "nodev", "noexec", "noatime", "relatime". */
+    public List<String> mountFlags() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < FLAG_BITS.length; i++) {
+            if ((flags & FLAG_BITS[i]) != 0) {
+                names.add(FLAG_NAMES[i]);
+            }
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    private static final int[] FLAG_BITS = {Jni.MOUNT_RDONLY, Jni.MOUNT_NOSUID, Jni.MOUNT_NODEV, Jni.MOUNT_NOEXEC,
+            Jni.MOUNT_NOATIME, Jni.MOUNT_RELATIME};
+    private static final String[] FLAG_NAMES = {"ro", "nosuid", "nodev", "noexec", "noatime", "relatime"};
 
     /**
      * The option string exactly as {@code mount -t overlay overlay -o <options()> TARGET}
@@ -137,14 +160,17 @@ public final class Overlay {
 
     @Override
     public String toString() {
-        return "Overlay[" + options() + (isReadOnly() ? ",ro" : "") + "]";
+        StringBuilder s = new StringBuilder("Overlay[").append(options());
+        for (String f : mountFlags()) {
+            s.append(',').append(f);
+        }
+        return s.append(']').toString();
     }
 
     /** Collects an overlay's parts; {@link #build()} canonicalizes and validates them. */
     public static final class Builder {
-        private static final List<String> OWNED_KEYS = Arrays.asList("lowerdir", "upperdir", "workdir");
-
         private final List<Path> lowerdirs = new ArrayList<>();
+        private final List<Path> datadirs = new ArrayList<>();
         private Path upperdir;
         private Path workdir;
         private final Map<String, String> options = new LinkedHashMap<>();
@@ -172,6 +198,25 @@ public final class Overlay {
             return this;
         }
 
+        /**
+         * Sets data-only lower layers (Linux 6.5+; datadir+ or "::" in lowerdir): below all
+         * lowerdirs, not listed in the merged view, reached only by metacopy redirects.
+         */
+        public Builder datadirs(Path... dirs) {
+            Objects.requireNonNull(dirs, "datadirs must not be null");
+            return datadirs(Arrays.asList(dirs));
+        }
+
+        public Builder datadirs(List<Path> dirs) {
+            Objects.requireNonNull(dirs, "datadirs must not be null");
+            for (int i = 0; i < dirs.size(); i++) {
+                Objects.requireNonNull(dirs.get(i), "datadirs[" + i + "] must not be null");
+            }
+            datadirs.clear();
+            datadirs.addAll(dirs);
+            return this;
+        }
+
         /** Sets the lower directories from container-image order: base layer first, top layer last. */
         public Builder imageLayers(List<Path> layers) {
             Objects.requireNonNull(layers, "imageLayers must not be null");
@@ -190,35 +235,60 @@ public final class Overlay {
             return this;
         }
 
-        /** Adds an option such as ("index", "off"); lowerdir, upperdir and workdir have their own methods. */
+        /**
+         * Adds an overlayfs option such as ("index", "off") or ("redirect_dir", "on"). Values of
+         * redirect_dir, index, metacopy, nfs_export, xino, uuid and verity are checked at once;
+         * unknown keys go to the kernel as they are. lowerdir, upperdir and workdir have their own methods.
+         */
         public Builder option(String key, String value) {
-            checkKey(key);
+            Objects.requireNonNull(key, "option key must not be null");
             Objects.requireNonNull(value, "value of option " + key + " must not be null");
+            OverlayOptions.checkOne(key, value);
             options.put(key, value);
             return this;
         }
 
-        /** Adds a flag option such as "userxattr". */
+        /** Adds a flag option: "userxattr", "volatile", "default_permissions". */
         public Builder option(String flag) {
-            checkKey(flag);
+            Objects.requireNonNull(flag, "option key must not be null");
+            OverlayOptions.checkOne(flag, null);
             options.put(flag, null);
             return this;
-        }
-
-        private static void checkKey(String key) {
-            Objects.requireNonNull(key, "option key must not be null");
-            if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf(',') >= 0) {
-                throw new IllegalArgumentException("option key must be a non-empty name without '=' or ',': \""
-                        + key + "\"");
-            }
-            if (OWNED_KEYS.contains(key)) {
-                throw new IllegalArgumentException("option " + key + " is set with Builder." + key + "(...), not option()");
-            }
         }
 
         /** Mounts read-only (MS_RDONLY): nothing is written to upperdir. */
         public Builder readOnly() {
             flags |= Jni.MOUNT_RDONLY;
+            return this;
+        }
+
+        /** MS_NOSUID: set-user-ID and set-group-ID bits are ignored. */
+        public Builder nosuid() {
+            flags |= Jni.MOUNT_NOSUID;
+            return this;
+        }
+
+        /** MS_NODEV: device files cannot be opened. */
+        public Builder nodev() {
+            flags |= Jni.MOUNT_NODEV;
+            return this;
+        }
+
+        /** MS_NOEXEC: programs cannot be executed. */
+        public Builder noexec() {
+            flags |= Jni.MOUNT_NOEXEC;
+            return this;
+        }
+
+        /** MS_NOATIME: access times are not updated. Replaces relatime(). */
+        public Builder noatime() {
+            flags = (flags & ~Jni.MOUNT_RELATIME) | Jni.MOUNT_NOATIME;
+            return this;
+        }
+
+        /** MS_RELATIME: access times updated relative to modification (the kernel's default). Replaces noatime(). */
+        public Builder relatime() {
+            flags = (flags & ~Jni.MOUNT_NOATIME) | Jni.MOUNT_RELATIME;
             return this;
         }
 
@@ -245,8 +315,9 @@ public final class Overlay {
             if (kernel == null) {
                 kernel = Kernel.system();
             }
-            Layers layers = Layers.check(kernel, lowerdirs, upperdir, workdir);
-            return new Overlay(this, layers.lowerdirs, layers.upperdir, layers.workdir, resolveStrategy());
+            Layers layers = Layers.check(kernel, lowerdirs, datadirs, upperdir, workdir);
+            OverlayOptions.checkAll(options, upperdir != null);
+            return new Overlay(this, layers, resolveStrategy());
         }
 
         private MountStrategy resolveStrategy() {

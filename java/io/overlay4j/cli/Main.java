@@ -1,6 +1,7 @@
 package io.overlay4j.cli;
 
 import io.overlay4j.ErrnoException;
+import io.overlay4j.MountInfo;
 import io.overlay4j.MountStrategy;
 import io.overlay4j.Mounts;
 import io.overlay4j.Overlay;
@@ -34,6 +35,7 @@ public final class Main {
             "commands:",
             "  mount   mount an overlay           (mount --help)",
             "  umount  unmount a mount point      (umount --help)",
+            "  list    list overlay mounts         (list --help)",
             "  demo    the union-filesystem walkthrough, narrated (demo --help)",
             "",
             "global option: --debug  show stack traces of errors",
@@ -43,7 +45,7 @@ public final class Main {
             "usage: mount [-o OPTIONS] [--lowerdir DIR]... [--image-layer DIR]... [--upperdir DIR]",
             "             [--workdir DIR] [--read-only] [--strategy fd|string|legacy] TARGET",
             "",
-            "  -o OPTIONS        as mount(8): lowerdir=A:B,upperdir=U,workdir=W,index=off,...",
+            "  -o OPTIONS        as mount(8): lowerdir=A:B,upperdir=U,workdir=W,index=off,nosuid,...",
             "                    (escape ',' ':' and '\\' in paths with a backslash)",
             "  --lowerdir DIR    a lower directory, highest priority first (repeatable)",
             "  --image-layer DIR a layer in container-image order, base first (repeatable)",
@@ -86,6 +88,8 @@ public final class Main {
                 case "umount":
                 case "unmount":
                     return umount(args);
+                case "list":
+                    return list(args);
                 case "demo":
                     return new Demo(out).run(args);
                 default:
@@ -175,7 +179,41 @@ public final class Main {
             builder.imageLayers(imageLayers);
         }
         OverlayMount m = builder.build().mount(Paths.get(target));
-        out.println("mounted overlay on " + m.target() + " (" + m.overlay().options() + ")");
+        out.println("mounted overlay on " + m.target() + " with strategy " + m.overlay().strategy() + " ("
+                + m.overlay() + ")");
+        return OK;
+    }
+
+    static final String LIST_HELP = String.join("\n",
+            "usage: list [-v]",
+            "",
+            "Lists the overlay mounts this process sees (from /proc/self/mountinfo).",
+            "  -v  also list every layer, top first");
+
+    private int list(List<String> args) throws Exception {
+        if (args.contains("--help")) {
+            out.println(LIST_HELP);
+            return OK;
+        }
+        boolean verbose = args.remove("-v") || args.remove("--verbose");
+        if (!args.isEmpty()) {
+            throw new UsageException("unexpected '" + args.get(0) + "'; try list --help");
+        }
+        out.printf("%-6s %-40s %6s  %s%n", "ID", "TARGET", "LAYERS", "UPPERDIR");
+        for (MountInfo m : Mounts.overlays()) {
+            out.printf("%-6d %-40s %6d  %s%n", m.mountId(), m.target(), m.lowerdirs().size() + m.datadirs().size(),
+                    m.upperdir().map(Object::toString).orElse("-"));
+            if (verbose) {
+                for (int i = 0; i < m.lowerdirs().size(); i++) {
+                    out.println("       lowerdir " + (i + 1) + ": " + m.lowerdirs().get(i));
+                }
+                for (int i = 0; i < m.datadirs().size(); i++) {
+                    out.println("       datadir " + (i + 1) + ": " + m.datadirs().get(i));
+                }
+                m.workdir().ifPresent(w -> out.println("       workdir: " + w));
+                out.println("       options: " + m.options());
+            }
+        }
         return OK;
     }
 

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Reads mount(8)'s {@code -o} syntax for overlays into a builder: options split on
- * unescaped ',', lowerdir on unescaped ':', and a backslash escapes the next character.
+ * unescaped ',', lowerdir on unescaped ':' ("::" before data-only layers), and a
+ * backslash escapes the next character. ro, nosuid, nodev, noexec, noatime and
+ * relatime become mount flags, as mount(8) makes them.
  */
 final class MountOptions {
     private MountOptions() {
@@ -24,11 +26,7 @@ final class MountOptions {
             String value = eq < 0 ? null : option.substring(eq + 1);
             switch (key) {
                 case "lowerdir":
-                    List<java.nio.file.Path> dirs = new ArrayList<>();
-                    for (String dir : split(require(key, value), ':')) {
-                        dirs.add(Paths.get(unescape(dir)));
-                    }
-                    builder.lowerdirs(dirs);
+                    lowerdir(require(key, value), builder);
                     break;
                 case "upperdir":
                     builder.upperdir(Paths.get(unescape(require(key, value))));
@@ -41,6 +39,21 @@ final class MountOptions {
                     break;
                 case "rw":
                     break;
+                case "nosuid":
+                    builder.nosuid();
+                    break;
+                case "nodev":
+                    builder.nodev();
+                    break;
+                case "noexec":
+                    builder.noexec();
+                    break;
+                case "noatime":
+                    builder.noatime();
+                    break;
+                case "relatime":
+                    builder.relatime();
+                    break;
                 default:
                     if (value == null) {
                         builder.option(key);
@@ -49,6 +62,23 @@ final class MountOptions {
                     }
             }
         }
+    }
+
+    /** "a:b::d1::d2": regular layers, then data-only ones after the first "::". */
+    private static void lowerdir(String value, Overlay.Builder builder) {
+        List<java.nio.file.Path> lowers = new ArrayList<>();
+        List<java.nio.file.Path> data = new ArrayList<>();
+        List<String> parts = split(value, ':');
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).isEmpty() && i + 1 < parts.size()) {
+                data.add(Paths.get(unescape(parts.get(++i))));
+            } else if (data.isEmpty()) {
+                lowers.add(Paths.get(unescape(parts.get(i))));
+            } else {
+                data.add(Paths.get(unescape(parts.get(i))));
+            }
+        }
+        builder.lowerdirs(lowers).datadirs(data);
     }
 
     private static String require(String key, String value) throws UsageException {

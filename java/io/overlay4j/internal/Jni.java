@@ -42,6 +42,9 @@ public final class Jni {
 
     static native byte[] formatOptions(byte[] spec);
 
+    /** One mountinfo line of an overlay as tagged entries (see o4j_decode_mountinfo); null for others. */
+    static native byte[] decodeMountinfo(byte[] line);
+
     static native String errnoName(int errno);
 
     static native int errnoValue(String name);

@@ -24,21 +24,26 @@ public final class Layers {
     private static final String OPERATION = "mount";
 
     public final List<Path> lowerdirs;
+    public final List<Path> datadirs;
     public final Path upperdir;
     public final Path workdir;
 
-    private Layers(List<Path> lowerdirs, Path upperdir, Path workdir) {
+    private Layers(List<Path> lowerdirs, List<Path> datadirs, Path upperdir, Path workdir) {
         this.lowerdirs = lowerdirs;
+        this.datadirs = datadirs;
         this.upperdir = upperdir;
         this.workdir = workdir;
     }
 
-    public static Layers check(Kernel kernel, List<Path> lowers, Path upper, Path work) throws IOException {
+    public static Layers check(Kernel kernel, List<Path> lowers, List<Path> data, Path upper, Path work)
+            throws IOException {
         if (lowers.isEmpty()) {
-            throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory");
+            throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory"
+                    + (data.isEmpty() ? "" : " before its data-only layers"));
         }
-        if (lowers.size() > MAX_LOWERDIRS) {
-            throw invalid(null, lowers.size() + " lowerdirs given; the kernel stacks at most " + MAX_LOWERDIRS);
+        if (lowers.size() + data.size() > MAX_LOWERDIRS) {
+            throw invalid(null, (lowers.size() + data.size()) + " lower layers given; the kernel stacks at most "
+                    + MAX_LOWERDIRS);
         }
         if (upper != null && work == null) {
             throw invalid(upper.toString(), "upperdir " + upper + " given without workdir; overlayfs needs an empty "
@@ -48,7 +53,7 @@ public final class Layers {
             throw invalid(work.toString(), "workdir " + work + " given without upperdir; the kernel would ignore it "
                     + "and mount read-only: set upperdir too, or neither for a read-only overlay");
         }
-        if (upper == null && lowers.size() < 2) {
+        if (upper == null && lowers.size() + data.size() < 2) {
             throw invalid(lowers.get(0).toString(), "a single lowerdir " + lowers.get(0) + " without upperdir; a "
                     + "read-only overlay needs at least 2 lowerdirs (or add upperdir and workdir)");
         }
@@ -58,6 +63,12 @@ public final class Layers {
             Layer l = new Layer("lowerdir " + (i + 1), directory(lowers.get(i), "lowerdir " + (i + 1)), true);
             layers.add(l);
             canonicalLowers.add(l.path);
+        }
+        List<Path> canonicalData = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            Layer l = new Layer("datadir " + (i + 1), directory(data.get(i), "datadir " + (i + 1)), true);
+            layers.add(l);
+            canonicalData.add(l.path);
         }
         Path canonicalUpper = null;
         Path canonicalWork = null;
@@ -71,7 +82,7 @@ public final class Layers {
         if (upper != null) {
             checkSameMount(kernel, canonicalUpper, canonicalWork);
         }
-        return new Layers(canonicalLowers, canonicalUpper, canonicalWork);
+        return new Layers(canonicalLowers, canonicalData, canonicalUpper, canonicalWork);
     }
 
     /** A directory in its role, with its path as a prefix key ("/a/b/") for nesting checks. */

@@ -8,16 +8,20 @@ import java.util.Map;
 /**
  * Serializes an overlay for the shim in one byte array, encoded once per
  * {@code Overlay}: NUL-terminated entries tagged 'L' lowerdir, 'U' upperdir,
- * 'W' workdir, 'O' option ("key" or "key=value"). See o4j_spec_decode.
+ * 'W' workdir, 'D' data-only layer, 'O' option ("key" or "key=value"). See o4j_spec_decode.
  */
 public final class OverlaySpec {
     private OverlaySpec() {
     }
 
-    public static byte[] encode(List<Path> lowerdirs, Path upperdir, Path workdir, Map<String, String> options) {
+    public static byte[] encode(List<Path> lowerdirs, List<Path> datadirs, Path upperdir, Path workdir,
+            Map<String, String> options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         for (Path lower : lowerdirs) {
             entry(out, 'L', PathBytes.of(lower));
+        }
+        for (Path data : datadirs) {
+            entry(out, 'D', PathBytes.of(data));
         }
         if (upperdir != null) {
             entry(out, 'U', PathBytes.of(upperdir));

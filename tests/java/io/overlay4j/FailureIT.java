@@ -237,28 +237,37 @@ class FailureIT {
             many.add(l.lower1);
         }
         fails(FileSystemException.class, "EINVAL", () -> rw().lowerdirs(many).build(),
-                "501 lowerdirs given; the kernel stacks at most 500");
+                "501 lower layers given; the kernel stacks at most 500");
     }
 
-    @ParameterizedTest
-    @MethodSource("strategies")
-    void badOptionValueReachesTheKernel(MountStrategy strategy) throws IOException {
-        Overlay ov = rw().option("index", "maybe").strategy(strategy).build();
-        FileSystemException e = fails(FileSystemException.class, "EINVAL", () -> ov.mount(l.merged),
-                "mount overlay on " + l.merged.toRealPath() + " failed");
-        if (strategy != MountStrategy.LEGACY) {
-            assertTrue(e.getMessage().contains("the kernel says: overlay: Bad value for 'index'"), e.getMessage());
-            assertEquals("fsconfig", ((ErrnoException) e).operation());
-        }
+    @Test
+    void badOptionValuesFailAtOnce() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rw().option("index", "maybe"));
+        assertEquals("option index takes one of on, off, not \"maybe\"", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> rw().option("volatile", "yes"));
+        assertThrows(IllegalArgumentException.class, () -> rw().option("redirect_dir"));
+    }
+
+    @Test
+    void conflictingOptions() throws IOException {
+        fails(FileSystemException.class, "EINVAL", () -> rw().option("verity", "on").build(),
+                "option verity=on needs metacopy=on");
+        fails(FileSystemException.class, "EINVAL",
+                () -> rw().option("metacopy", "on").option("nfs_export", "on").build(), "conflict");
+        fails(FileSystemException.class, "EINVAL",
+                () -> Overlay.builder().lowerdirs(l.lower1, l.lower2).option("volatile").build(),
+                "option volatile needs an upperdir");
     }
 
     @ParameterizedTest
     @MethodSource("strategies")
     void unknownOptionReachesTheKernel(MountStrategy strategy) throws IOException {
-        Overlay ov = rw().option("bogus").strategy(strategy).build();
-        FileSystemException e = fails(FileSystemException.class, "EINVAL", () -> ov.mount(l.merged));
+        Overlay ov = rw().option("bogus", "1").strategy(strategy).build();
+        FileSystemException e = fails(FileSystemException.class, "EINVAL", () -> ov.mount(l.merged),
+                "mount overlay on " + l.merged.toRealPath() + " failed");
         if (strategy != MountStrategy.LEGACY) {
-            assertTrue(e.getMessage().contains("Unknown parameter 'bogus'"), e.getMessage());
+            assertTrue(e.getMessage().contains("the kernel says: overlay: Unknown parameter 'bogus'"), e.getMessage());
+            assertEquals("fsconfig", ((ErrnoException) e).operation());
         }
     }
 

@@ -1,0 +1,80 @@
+package io.overlay4j;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An overlay mount as /proc/self/mountinfo describes it, escapes decoded. */
+public final class MountInfo {
+    private final long mountId;
+    private final Path target;
+    private final List<Path> lowerdirs;
+    private final List<Path> datadirs;
+    private final Path upperdir;
+    private final Path workdir;
+    private final Map<String, String> options;
+    private final List<String> mountOptions;
+
+    MountInfo(long mountId, Path target, List<String> mountOptions, List<Path> lowerdirs, List<Path> datadirs,
+            Path upperdir, Path workdir, Map<String, String> options) {
+        this.mountOptions = Collections.unmodifiableList(mountOptions);
+        this.mountId = mountId;
+        this.target = target;
+        this.lowerdirs = Collections.unmodifiableList(lowerdirs);
+        this.datadirs = Collections.unmodifiableList(datadirs);
+        this.upperdir = upperdir;
+        this.workdir = workdir;
+        this.options = Collections.unmodifiableMap(options);
+    }
+
+    /** The kernel's mount ID (first field of mountinfo; statx STATX_MNT_ID). */
+    public long mountId() {
+        return mountId;
+    }
+
+    /** The mount point. */
+    public Path target() {
+        return target;
+    }
+
+    /**
+     * The lower layers, highest priority first, as the kernel records them: the paths
+     * the mount was given, so a mount made by the legacy strategy with shortened
+     * options shows /proc/self/fd names.
+     */
+    public List<Path> lowerdirs() {
+        return lowerdirs;
+    }
+
+    /** Data-only lower layers, if any. */
+    public List<Path> datadirs() {
+        return datadirs;
+    }
+
+    public Optional<Path> upperdir() {
+        return Optional.ofNullable(upperdir);
+    }
+
+    public Optional<Path> workdir() {
+        return Optional.ofNullable(workdir);
+    }
+
+    /** The per-mount options: "rw" or "ro", "nosuid", "nodev", "noexec", "noatime", "relatime" ... */
+    public List<String> mountOptions() {
+        return mountOptions;
+    }
+
+    /** The other super options in kernel order ("rw", "index" ...); a flag maps to null. */
+    public Map<String, String> options() {
+        return options;
+    }
+
+    @Override
+    public String toString() {
+        return "MountInfo[" + mountId + " " + target + " lowerdirs=" + lowerdirs
+                + (datadirs.isEmpty() ? "" : " datadirs=" + datadirs) + " upperdir=" + upperdir + " workdir="
+                + workdir + " " + options + "]";
+    }
+}

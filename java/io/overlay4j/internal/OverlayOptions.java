@@ -1,0 +1,86 @@
+package io.overlay4j.internal;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the builder knows about overlayfs's own options (fs/overlayfs/params.c):
+ * their values, and combinations the kernel refuses with only a line in dmesg.
+ * Unknown keys pass through for the kernel to judge, so newer options work.
+ */
+public final class OverlayOptions {
+    private static final List<String> ON_OFF = Arrays.asList("on", "off");
+    private static final Map<String, List<String>> VALUES = new HashMap<>();
+    private static final List<String> FLAGS = Arrays.asList("userxattr", "volatile", "default_permissions");
+    /** Keys the builder sets through its own methods. */
+    private static final List<String> OWNED = Arrays.asList("lowerdir", "upperdir", "workdir", "lowerdir+",
+            "datadir+");
+
+    static {
+        VALUES.put("redirect_dir", Arrays.asList("on", "off", "follow", "nofollow"));
+        VALUES.put("index", ON_OFF);
+        VALUES.put("metacopy", ON_OFF);
+        VALUES.put("nfs_export", ON_OFF);
+        VALUES.put("xino", Arrays.asList("on", "off", "auto"));
+        VALUES.put("uuid", Arrays.asList("on", "off", "null", "auto"));
+        VALUES.put("verity", Arrays.asList("on", "off", "require"));
+    }
+
+    private OverlayOptions() {
+    }
+
+    /** Checks one option as the builder receives it; value is null for a flag. */
+    public static void checkOne(String key, String value) {
+        if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("option key must be a non-empty name without '=' or ',': \"" + key
+                    + "\"");
+        }
+        if (OWNED.contains(key)) {
+            String method = key.startsWith("datadir") ? "datadirs" : key.replace("+", "") + (key.startsWith("lower")
+                    ? "s" : "");
+            throw new IllegalArgumentException("option " + key + " is set with Builder." + method + "(...), not option()");
+        }
+        List<String> allowed = VALUES.get(key);
+        if (allowed != null && (value == null || !allowed.contains(value))) {
+            throw new IllegalArgumentException("option " + key + " takes one of " + String.join(", ", allowed)
+                    + ", not " + (value == null ? "no value" : "\"" + value + "\""));
+        }
+        if (FLAGS.contains(key) && value != null) {
+            throw new IllegalArgumentException("option " + key + " is a flag and takes no value; use option(\"" + key
+                    + "\")");
+        }
+        if (value != null && value.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("option " + key + "'s value must not contain ',': \"" + value + "\"");
+        }
+    }
+
+    /** Combinations the kernel would refuse (or silently ignore) with only a line in dmesg. */
+    public static void checkAll(Map<String, String> options, boolean hasUpper) throws IOException {
+        if (options.containsKey("volatile") && !hasUpper) {
+            throw invalid("option volatile needs an upperdir: it only skips syncing writes to the upper layer");
+        }
+        String verity = options.get("verity");
+        if (verity != null && !verity.equals("off") && !"on".equals(options.get("metacopy"))) {
+            throw invalid("option verity=" + verity + " needs metacopy=on: verity checks metacopy files' data");
+        }
+        if ("on".equals(options.get("metacopy")) && "on".equals(options.get("nfs_export"))) {
+            throw invalid("options metacopy=on and nfs_export=on conflict; the kernel supports only one of them");
+        }
+        if ("on".equals(options.get("metacopy")) && "off".equals(options.get("redirect_dir"))) {
+            throw invalid("option metacopy=on needs redirect_dir (on, follow or nofollow), not redirect_dir=off");
+        }
+    }
+
+    private static IOException invalid(String why) {
+        return Errors.precheck("EINVAL", "mount", null, "build overlay", why);
+    }
+
+    /** The keys with a fixed set of values, for documentation and tests. */
+    public static Map<String, List<String>> values() {
+        return Collections.unmodifiableMap(VALUES);
+    }
+}
