@@ -56,25 +56,37 @@ struct o4j_overlay {
     size_t ndata;   /* data-only lower layers (Linux 6.5+), in lowerdirs after the regular ones */
 };
 
-/* Why a call failed: the errno, the syscall that returned it, and what the
- * kernel wrote to the fs-context log ("e overlay: ..." lines, new API only). */
-struct o4j_error {
+/* What a mount call did: on success, the canonical path it mounted on; on
+ * failure, the errno, the syscall that returned it, the path that call was given
+ * and what the kernel wrote to the fs-context log ("e overlay: ..." lines). */
+struct o4j_result {
+    char target[4096]; /* on success: the target, absolute, symbolic links resolved */
     int err;           /* positive errno, 0 when no failure */
     const char *op;    /* "open", "fsopen", "fsconfig", "fsmount", "move_mount", "mount" */
     const char *path;  /* the path the failing call was given, when it took one; else NULL */
     char log[4096];    /* kernel messages, one per line, NUL-terminated; may be empty */
 };
 
-/* Mounts ov on target. Returns 0 or -errno; err (may be NULL) says which step failed. */
+/* Mounts ov on target, which is opened first: what gets mounted on is the
+ * directory it named then, and nothing is created when it is missing. Returns 0
+ * or -errno; res (may be NULL) tells the canonical target or which step failed. */
 int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strategy strategy,
-              struct o4j_error *err);
+              struct o4j_result *res);
 
 /* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
 int o4j_unmount(const char *target, unsigned flags);
 
-/* The ID of the mount that path (symbolic links followed) lives on, as statx(2)
- * STATX_MNT_ID and /proc/self/mountinfo give it. Returns 0 or -errno. */
-int o4j_mount_id(const char *path, unsigned long long *id);
+/* A directory as the kernel resolves it: canonical path, device, and the ID of
+ * the mount it lives on (statx STATX_MNT_ID, as in /proc/self/mountinfo). */
+struct o4j_dir {
+    char path[4096];
+    unsigned long long dev;
+    unsigned long long mount_id;
+};
+
+/* Opens path as a directory (symbolic links followed) and describes it.
+ * Returns 0 or -errno (ENOENT, ENOTDIR, EACCES, ELOOP ... from open). */
+int o4j_resolve_dir(const char *path, struct o4j_dir *out);
 
 /* The best strategy this kernel supports, found without mounting anything. */
 enum o4j_strategy o4j_probe_strategy(void);

@@ -58,12 +58,12 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 }
 
 const struct o4j_sys o4j_sys_linux = {
-    linux_open, close, read, linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount,
+    linux_open, close, read, readlink, linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount,
     mount, umount2,
 };
 
 /* Records a failure; errno must still be the failing call's. Returns -errno. */
-static int fail(struct o4j_error *e, const char *op, const char *path)
+static int fail(struct o4j_result *e, const char *op, const char *path)
 {
     int err = errno;
 
@@ -73,7 +73,7 @@ static int fail(struct o4j_error *e, const char *op, const char *path)
     return -err;
 }
 
-static void log_line(struct o4j_error *e, const char *line, size_t n)
+static void log_line(struct o4j_result *e, const char *line, size_t n)
 {
     size_t used = strlen(e->log);
 
@@ -89,7 +89,7 @@ static void log_line(struct o4j_error *e, const char *line, size_t n)
 /* The kernel queues its messages on the fs-context descriptor; each read(2)
  * returns one ("e overlay: ..."), ENODATA when none is left, EMSGSIZE (dropping
  * that message) when it does not fit the buffer. */
-static void drain_log(const struct o4j_sys *sys, int fsfd, struct o4j_error *e)
+static void drain_log(const struct o4j_sys *sys, int fsfd, struct o4j_result *e)
 {
     char msg[4096];
     ssize_t n;
@@ -132,7 +132,7 @@ static unsigned long ms_flags(unsigned flags)
 
 /* Hands one directory to the fs context, by descriptor or by name. */
 static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const char *path,
-                   int by_fd, struct o4j_error *e)
+                   int by_fd, struct o4j_result *e)
 {
     int rc, dfd;
 
@@ -174,7 +174,7 @@ static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const c
 }
 
 static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overlay *ov, int by_fd,
-                     struct o4j_error *e)
+                     struct o4j_result *e)
 {
     int rc = 0;
 
@@ -203,22 +203,13 @@ static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overl
     return rc;
 }
 
-static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                         const char *target, int by_fd, struct o4j_error *e)
+static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov, int tfd,
+                         const char *target, int by_fd, struct o4j_result *e)
 {
-    int rc, mfd, fsfd, tfd;
+    int rc, mfd, fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
 
-    /* Resolve the target before the superblock exists: a missing target must not
-     * fail only after CMD_CREATE has already made workdir/work. */
-    tfd = sys->open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (tfd < 0)
-        return fail(e, "open", target);
-    fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
-    if (fsfd < 0) {
-        rc = fail(e, "fsopen", NULL);
-        sys->close(tfd);
-        return rc;
-    }
+    if (fsfd < 0)
+        return fail(e, "fsopen", NULL);
     rc = configure(sys, fsfd, ov, by_fd, e);
     if (!rc) {
         mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, attr_flags(ov->flags));
@@ -235,12 +226,11 @@ static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov
     if (rc)
         drain_log(sys, fsfd, e);
     sys->close(fsfd);
-    sys->close(tfd);
     return rc;
 }
 
 static int mount_with_options(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                              const char *target, size_t need, struct o4j_error *e)
+                              const char *target, size_t need, struct o4j_result *e)
 {
     char small[1024];
     char *data = small;
@@ -262,7 +252,7 @@ static int mount_with_options(const struct o4j_sys *sys, const struct o4j_overla
  * "/proc/self/fd/N" after a descriptor opened on it: short, nothing to escape,
  * no chdir, and the directories mounted are the ones opened. */
 static int mount_shortened(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                           const char *target, size_t page, size_t plain, struct o4j_error *e)
+                           const char *target, size_t page, size_t plain, struct o4j_result *e)
 {
     enum { NAME = 32 };
     size_t nlayers = ov->nlower + ov->ndata, ndirs = nlayers + 2, opened = 0, need;
@@ -324,7 +314,7 @@ out:
 }
 
 static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                        const char *target, struct o4j_error *e)
+                        const char *target, struct o4j_result *e)
 {
     size_t need = o4j_format_options(ov, NULL, 0);
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -336,23 +326,45 @@ static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
 }
 
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
-                   enum o4j_strategy strategy, struct o4j_error *err)
+                   enum o4j_strategy strategy, struct o4j_result *res)
 {
-    struct o4j_error scratch;
-    struct o4j_error *e = err ? err : &scratch;
+    struct o4j_result scratch;
+    struct o4j_result *e = res ? res : &scratch;
+    char fdname[32];
+    ssize_t n;
+    int rc, tfd;
 
-    memset(e, 0, sizeof *e);
+    e->target[0] = '\0';
+    e->err = 0;
+    e->op = e->path = NULL;
+    e->log[0] = '\0';
     if (strategy == O4J_STRATEGY_AUTO) {
         int probed = o4j_probe_with(sys);
 
         strategy = probed < 0 ? O4J_STRATEGY_LEGACY : (enum o4j_strategy)probed;
     }
+    /* Resolve the target before anything exists: a missing target must not fail
+     * only after CMD_CREATE has made workdir/work, and every strategy mounts on
+     * the directory opened here, not on whatever the path names later. */
+    tfd = sys->open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (tfd < 0)
+        return fail(e, "open", target);
+    snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", tfd);
+    n = sys->readlink(fdname, e->target, sizeof e->target - 1);
+    e->target[n > 0 ? n : 0] = '\0';
     switch (strategy) {
-    case O4J_STRATEGY_FD: return mount_new_api(sys, ov, target, 1, e);
-    case O4J_STRATEGY_STRING: return mount_new_api(sys, ov, target, 0, e);
-    case O4J_STRATEGY_LEGACY: return mount_legacy(sys, ov, target, e);
-    default: errno = EINVAL; return fail(e, "mount", NULL);
+    case O4J_STRATEGY_FD: rc = mount_new_api(sys, ov, tfd, target, 1, e); break;
+    case O4J_STRATEGY_STRING: rc = mount_new_api(sys, ov, tfd, target, 0, e); break;
+    /* Without /proc (n < 0) mount(2) takes the path as given. */
+    case O4J_STRATEGY_LEGACY: rc = mount_legacy(sys, ov, n > 0 ? fdname : target, e); break;
+    default: errno = EINVAL; rc = fail(e, "mount", NULL); break;
     }
+    sys->close(tfd);
+    if (rc)
+        e->target[0] = '\0';
+    else if (n <= 0)
+        snprintf(e->target, sizeof e->target, "%s", target);
+    return rc;
 }
 
 static int umount_flags(unsigned flags)
@@ -393,23 +405,36 @@ int o4j_probe_with(const struct o4j_sys *sys)
 }
 
 int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strategy strategy,
-              struct o4j_error *err)
+              struct o4j_result *res)
 {
     if (strategy == O4J_STRATEGY_AUTO)
         strategy = o4j_probe_strategy();
-    return o4j_mount_with(&o4j_sys_linux, ov, target, strategy, err);
+    return o4j_mount_with(&o4j_sys_linux, ov, target, strategy, res);
 }
 
-int o4j_mount_id(const char *path, unsigned long long *id)
+int o4j_resolve_dir(const char *path, struct o4j_dir *out)
 {
     struct statx stx;
+    char fdname[32];
+    ssize_t n;
+    int rc = 0, fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-    if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
+    if (fd < 0)
         return -errno;
-    if (!(stx.stx_mask & STATX_MNT_ID))
-        return -ENOSYS;
-    *id = stx.stx_mnt_id;
-    return 0;
+    snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", fd);
+    if ((n = readlink(fdname, out->path, sizeof out->path - 1)) < 0)
+        rc = -errno;
+    else if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
+        rc = -errno;
+    else if (!(stx.stx_mask & STATX_MNT_ID))
+        rc = -ENOSYS;
+    if (!rc) {
+        out->path[n] = '\0';
+        out->dev = ((unsigned long long)stx.stx_dev_major << 32) | stx.stx_dev_minor;
+        out->mount_id = stx.stx_mnt_id;
+    }
+    close(fd);
+    return rc;
 }
 
 int o4j_unmount(const char *target, unsigned flags)

@@ -13,6 +13,7 @@ struct o4j_sys {
     int (*open)(const char *path, int flags);
     int (*close)(int fd);
     ssize_t (*read)(int fd, void *buf, size_t len);
+    ssize_t (*readlink)(const char *path, char *buf, size_t len);
     int (*fsopen)(const char *fsname, unsigned flags);
     int (*fsconfig)(int fd, unsigned cmd, const char *key, const void *value, int aux);
     int (*fsmount)(int fd, unsigned flags, unsigned attr_flags);
@@ -25,7 +26,7 @@ struct o4j_sys {
 extern const struct o4j_sys o4j_sys_linux;
 
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
-                   enum o4j_strategy strategy, struct o4j_error *err);
+                   enum o4j_strategy strategy, struct o4j_result *res);
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags);
 int o4j_probe_with(const struct o4j_sys *sys);
 

@@ -106,9 +106,9 @@ static void release(char *s, char *buf)
         free(s);
 }
 
-JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
-                                                             jint flags, jbyteArray target,
-                                                             jint strategy)
+JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls,
+                                                                   jbyteArray spec, jint flags,
+                                                                   jbyteArray target, jint strategy)
 {
     char spec_buf[2048], target_buf[512];
     const char *lower_buf[16];
@@ -116,14 +116,15 @@ JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass 
     const char **lowers = lower_buf;
     struct o4j_option *opts = opt_buf;
     struct o4j_overlay ov;
-    struct o4j_error e;
+    struct o4j_result r;
     size_t nlower, nopt;
     jsize len;
     char *blob, *dest = NULL;
+    jbyteArray mounted_on = NULL;
 
     (void)cls;
     if (!(blob = copy_in(env, spec, spec_buf, sizeof spec_buf, &len)))
-        return;
+        return NULL;
     if (o4j_spec_count(blob, (size_t)len, &nlower, &nopt) != 0) {
         throw_malformed(env);
         goto out;
@@ -136,8 +137,10 @@ JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass 
     ov.flags = (unsigned)flags;
     if (!(dest = copy_in(env, target, target_buf, sizeof target_buf, NULL)))
         goto out;
-    if (o4j_mount(&ov, dest, (enum o4j_strategy)strategy, &e) != 0)
-        throw_syscall(env, e.err, e.op, e.path, e.log);
+    if (o4j_mount(&ov, dest, (enum o4j_strategy)strategy, &r) != 0)
+        throw_syscall(env, r.err, r.op, r.path, r.log);
+    else
+        mounted_on = to_bytes(env, r.target);
     goto out;
 oom:
     throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
@@ -149,6 +152,7 @@ out:
     if (opts != opt_buf)
         free(opts);
     release(blob, spec_buf);
+    return mounted_on;
 }
 
 JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclass cls,
@@ -167,22 +171,30 @@ JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclas
     release(dest, buf);
 }
 
-JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mountId(JNIEnv *env, jclass cls,
-                                                               jbyteArray path)
+JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNIEnv *env, jclass cls,
+                                                                              jbyteArray path,
+                                                                              jlongArray ids)
 {
     char buf[512];
     char *p = copy_in(env, path, buf, sizeof buf, NULL);
-    unsigned long long id = 0;
+    struct o4j_dir d;
+    jbyteArray result = NULL;
     int rc;
 
     (void)cls;
     if (!p)
-        return 0;
-    rc = o4j_mount_id(p, &id);
-    if (rc)
-        throw_syscall(env, -rc, "statx", p, NULL);
+        return NULL;
+    rc = o4j_resolve_dir(p, &d);
+    if (rc) {
+        throw_syscall(env, -rc, "open", p, NULL);
+    } else {
+        jlong values[2] = {(jlong)d.dev, (jlong)d.mount_id};
+
+        (*env)->SetLongArrayRegion(env, ids, 0, 2, values);
+        result = to_bytes(env, d.path);
+    }
     release(p, buf);
-    return (jlong)id;
+    return result;
 }
 
 JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_probeStrategy(JNIEnv *env, jclass cls)

@@ -58,6 +58,11 @@ static ssize_t fake_read(int fd, void *buf, size_t len)
     memcpy(buf, m, strlen(m));
     return (ssize_t)strlen(m);
 }
+static ssize_t fake_readlink(const char *p, char *buf, size_t len)
+{
+    (void)p;
+    return (ssize_t)snprintf(buf, len, "/canonical/t");
+}
 static int fake_fsopen(const char *n, unsigned fl) { (void)n; (void)fl; return new_fd(S_FSOPEN); }
 static int fake_fsconfig(int fd, unsigned c, const char *k, const void *v, int a)
 {
@@ -84,7 +89,7 @@ static int fake_mount(const char *a, const char *b, const char *c, unsigned long
 static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
 
 static const struct o4j_sys fake = {
-    fake_open, fake_close, fake_read, fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount,
+    fake_open, fake_close, fake_read, fake_readlink, fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount,
     fake_mount, fake_umount2,
 };
 
@@ -111,7 +116,7 @@ static void every_failure_cleans_up(void)
         for (int st = S_OPEN; st <= S_MOUNT; st++) {
             for (int nth = 0; nth < 8; nth++) {
                 for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
-                    struct o4j_error e;
+                    struct o4j_result e;
                     int rc;
 
                     reset(st, nth, errs[k]);
@@ -119,7 +124,9 @@ static void every_failure_cleans_up(void)
                     if (f.calls[st] <= nth) {
                         CHECK(rc == 0); /* the step was not called that often: success */
                         CHECK(f.mounted == 1);
+                        CHECK_STR(e.target, "/canonical/t");
                     } else {
+                        CHECK(e.target[0] == '\0');
                         CHECK(rc == -errs[k]);
                         CHECK(e.err == errs[k]);
                         CHECK_STR(e.op, names[st]);
@@ -137,7 +144,7 @@ static void every_failure_cleans_up(void)
 
 static void kernel_log_is_attached(void)
 {
-    struct o4j_error e;
+    struct o4j_result e;
 
     reset(S_FSCONFIG, 5, EINVAL); /* source, 2 lowers, upper, work, then index */
     f.messages[0] = "e overlay: Bad value for 'index'\n";
@@ -151,7 +158,7 @@ static void kernel_log_is_attached(void)
 static void kernel_log_is_bounded(void)
 {
     static char big[3000], huge[5000];
-    struct o4j_error e;
+    struct o4j_result e;
 
     memset(big, 'x', sizeof big - 1);
     memset(huge, 'y', sizeof huge - 1);
@@ -166,7 +173,7 @@ static void kernel_log_is_bounded(void)
 
 static void failing_path_is_reported(void)
 {
-    struct o4j_error e;
+    struct o4j_result e;
 
     reset(S_OPEN, 2, ENOENT); /* FD strategy: target, /l1, then /l2 */
     CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_FD, &e) == -ENOENT);

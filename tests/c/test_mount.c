@@ -59,7 +59,7 @@ static void mounts_read_write(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0};
-    struct o4j_error e;
+    struct o4j_result e;
     char buf[64];
     int rc = o4j_mount(&ov, merged, s, &e);
 
@@ -97,12 +97,13 @@ static void reports_missing_lowerdir(enum o4j_strategy s)
     char missing[80];
     const char *lowers[] = {missing, l2};
     struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0};
-    struct o4j_error e;
+    struct o4j_result e;
 
     snprintf(missing, sizeof missing, "%s/missing", root);
     CHECK(o4j_mount(&ov, merged, s, &e) == -ENOENT);
     CHECK(e.err == ENOENT);
     CHECK_STR(e.op, s == O4J_STRATEGY_FD ? "open" : s == O4J_STRATEGY_STRING ? "fsconfig" : "mount");
+    CHECK(e.target[0] == '\0');
     if (s == O4J_STRATEGY_STRING)
         CHECK_STR(e.path, missing);
 }
@@ -113,31 +114,44 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
     const char *lowers[] = {l1, l2};
     char fresh[80], missing[80];
     struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0, 0};
-    struct o4j_error e;
-    unsigned long long before, after;
+    struct o4j_result e;
+    struct o4j_dir before, after;
 
     snprintf(fresh, sizeof fresh, "%s/fresh-work", root);
     snprintf(missing, sizeof missing, "%s/missing-target", root);
     mkdir(fresh, 0755);
-    CHECK(o4j_mount_id(merged, &before) == 0);
+    CHECK(o4j_resolve_dir(merged, &before) == 0);
     CHECK(o4j_mount(&ov, missing, s, &e) == -ENOENT);
     CHECK(e.path && strcmp(e.path, missing) == 0);
     CHECK(rmdir(fresh) == 0); /* fails with ENOTEMPTY if the kernel made fresh/work */
-    CHECK(o4j_mount_id(merged, &after) == 0 && after == before);
+    CHECK(o4j_resolve_dir(merged, &after) == 0 && after.mount_id == before.mount_id);
 }
 
-static void mount_id_changes_when_mounted(void)
+static void resolves_directories_and_targets(void)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
-    unsigned long long parent, mounted;
+    struct o4j_dir parent, mounted, viaLink;
+    struct o4j_result r;
+    char link[96], file[96];
 
-    CHECK(o4j_mount_id(merged, &parent) == 0);
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_AUTO, NULL) == 0);
-    CHECK(o4j_mount_id(merged, &mounted) == 0);
-    CHECK(mounted != parent);
+    snprintf(link, sizeof link, "%s/link-to-merged", root);
+    CHECK(symlink(merged, link) == 0);
+    CHECK(o4j_resolve_dir(link, &viaLink) == 0);
+    CHECK_STR(viaLink.path, merged);
+    CHECK(o4j_resolve_dir(merged, &parent) == 0);
+    CHECK(o4j_mount(&ov, link, O4J_STRATEGY_AUTO, &r) == 0);
+    CHECK_STR(r.target, merged); /* the canonical target, not the link */
+    CHECK(o4j_resolve_dir(merged, &mounted) == 0);
+    CHECK(mounted.mount_id != parent.mount_id);
+    CHECK(mounted.dev != parent.dev);
     CHECK(o4j_unmount(merged, 0) == 0);
-    CHECK(o4j_mount_id("/nonexistent/o4j", &parent) == -ENOENT);
+    CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent) == -ENOENT);
+    snprintf(file, sizeof file, "%s/same.txt", l1);
+    CHECK(o4j_resolve_dir(file, &parent) == -ENOTDIR);
+    CHECK(o4j_mount(&ov, file, O4J_STRATEGY_AUTO, &r) == -ENOTDIR);
+    CHECK_STR(r.op, "open");
+    unlink(link);
 }
 
 static void reports_kernel_words(void)
@@ -145,7 +159,7 @@ static void reports_kernel_words(void)
     const char *lowers[] = {l1, l2};
     struct o4j_option bad = {"index", "maybe"};
     struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0, 0};
-    struct o4j_error e;
+    struct o4j_result e;
 
     CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -EINVAL);
     CHECK_STR(e.op, "fsconfig");
@@ -173,7 +187,7 @@ static void shortens_options_past_a_page(void)
     static char dirs[5][1200];
     const char *lowers[5];
     struct o4j_overlay ov = {lowers, 5, NULL, NULL, NULL, 0, 0, 0};
-    struct o4j_error e;
+    struct o4j_result e;
     char name[16];
 
     for (int i = 0; i < 5; i++) {
@@ -192,7 +206,7 @@ static void refuses_what_no_shortening_fits(void)
     static char dirs[N][64];
     const char *lowers[N];
     struct o4j_overlay ov = {lowers, N, NULL, NULL, NULL, 0, 0, 0};
-    struct o4j_error e;
+    struct o4j_result e;
 
     for (int i = 0; i < N; i++) {
         snprintf(dirs[i], sizeof dirs[i], "%s/many%03d", root, i);
@@ -209,7 +223,7 @@ static void string_strategy_names_its_limit(void)
     static char longd[1200];
     const char *lowers[] = {l1, longd};
     struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
-    struct o4j_error e;
+    struct o4j_result e;
 
     long_dir(longd, sizeof longd, "str", 2);
     CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -ENAMETOOLONG);
@@ -239,7 +253,7 @@ int main(void)
     }
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();
-    mount_id_changes_when_mounted();
+    resolves_directories_and_targets();
     shortens_options_past_a_page();
     refuses_what_no_shortening_fits();
     if (best <= O4J_STRATEGY_STRING)

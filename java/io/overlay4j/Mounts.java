@@ -1,7 +1,9 @@
 package io.overlay4j;
 
+import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.PathBytes;
@@ -83,19 +85,13 @@ public final class Mounts {
         return paths;
     }
 
-    /** Whether path (symbolic links resolved) is the root of a mount. */
+    /** Whether path (a directory, symbolic links resolved) is the root of a mount. */
     public static boolean isMountPoint(Path path) throws IOException {
-        Path p = path.toRealPath();
-        Path parent = p.getParent();
-        if (parent == null) {
-            return true;
-        }
-        Kernel kernel = Kernel.system();
-        try {
-            return kernel.mountId(PathBytes.of(p)) != kernel.mountId(PathBytes.of(parent));
-        } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, "look up the mount of " + p, p.toString());
-        }
+        Objects.requireNonNull(path, "path must not be null");
+        String action = "look up the mount of " + path;
+        Directory dir = Layers.resolve(path, "directory", action);
+        Path parent = dir.path.getParent();
+        return parent == null || dir.mountId != Layers.resolve(parent, "parent directory", action).mountId;
     }
 
     static void unmount(Kernel kernel, Path target, UnmountOption... options) throws IOException {

@@ -81,20 +81,21 @@ public final class Overlay {
      */
     public OverlayMount mount(Path target) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
-        Path dir = Layers.canonical(target, "target", "mount overlay on " + target);
-        Layers.requireDirectory(dir, "target", "mount overlay on " + dir);
-        byte[] targetBytes = PathBytes.of(dir);
         long start = System.nanoTime();
+        byte[] mountedOn;
         try {
-            kernel.mount(spec, flags, targetBytes, strategy.code);
+            // The C core resolves the target (one open, one readlink): it mounts on the
+            // directory it opened and tells us its canonical path.
+            mountedOn = kernel.mount(spec, flags, PathBytes.of(target), strategy.code);
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, "mount overlay on " + dir, dir.toString());
+            throw Errors.fromSyscall(e, "mount overlay on " + target.toAbsolutePath(), target.toString());
         }
+        OverlayMount m = new OverlayMount(this, mountedOn, kernel);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("mounted overlay on {} with strategy {} in {} us: {}", dir, strategy,
+            LOG.debug("mounted overlay on {} with strategy {} in {} us: {}", m.target(), strategy,
                     (System.nanoTime() - start) / 1000, options());
         }
-        return new OverlayMount(this, dir, targetBytes, kernel);
+        return m;
     }
 
     /** Canonical lower directories, highest priority first. */
@@ -315,7 +316,7 @@ public final class Overlay {
             if (kernel == null) {
                 kernel = Kernel.system();
             }
-            Layers layers = Layers.check(kernel, lowerdirs, datadirs, upperdir, workdir);
+            Layers layers = Layers.check(lowerdirs, datadirs, upperdir, workdir);
             OverlayOptions.checkAll(options, upperdir != null);
             return new Overlay(this, layers, resolveStrategy());
         }

@@ -1,10 +1,12 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.PathBytes;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 
 /**
  * A mounted overlay. {@link #close()} unmounts it; it is idempotent, and after a
@@ -12,20 +14,22 @@ import java.nio.file.Path;
  */
 public final class OverlayMount implements Closeable {
     private final Overlay overlay;
-    private final Path target;
     private final byte[] targetBytes;
     private final Kernel kernel;
+    private Path target;
     private boolean mounted = true;
 
-    OverlayMount(Overlay overlay, Path target, byte[] targetBytes, Kernel kernel) {
+    OverlayMount(Overlay overlay, byte[] targetBytes, Kernel kernel) {
         this.overlay = overlay;
-        this.target = target;
         this.targetBytes = targetBytes;
         this.kernel = kernel;
     }
 
-    /** The canonical mount point. */
-    public Path target() {
+    /** The mount point: absolute, symbolic links resolved, as it was when mounted. */
+    public synchronized Path target() {
+        if (target == null) {
+            target = Paths.get(PathBytes.decode(targetBytes));
+        }
         return target;
     }
 
@@ -42,7 +46,7 @@ public final class OverlayMount implements Closeable {
     public synchronized void unmount(UnmountOption... options) throws IOException {
         int flags = UnmountOption.bits(options);
         if (mounted) {
-            Mounts.unmount(kernel, targetBytes, target, flags);
+            Mounts.unmount(kernel, targetBytes, target(), flags);
             mounted = false;
         }
     }
@@ -55,6 +59,6 @@ public final class OverlayMount implements Closeable {
 
     @Override
     public String toString() {
-        return "OverlayMount[" + target + (isMounted() ? "" : ", unmounted") + "]";
+        return "OverlayMount[" + target() + (isMounted() ? "" : ", unmounted") + "]";
     }
 }

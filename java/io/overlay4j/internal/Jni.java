@@ -30,13 +30,13 @@ public final class Jni {
     private Jni() {
     }
 
-    /** Mounts the overlay described by {@link OverlaySpec#bytes()} on target. */
-    static native void mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+    /** Mounts the overlay spec (see {@link OverlaySpec}) on target; returns the canonical target. */
+    static native byte[] mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
 
     static native void unmount(byte[] target, int flags) throws SyscallException;
 
-    /** statx(2) STATX_MNT_ID of path: the mount it lives on. */
-    static native long mountId(byte[] path) throws SyscallException;
+    /** Opens path as a directory: returns its canonical path, and its device and mount ID in ids. */
+    static native byte[] resolveDirectory(byte[] path, long[] ids) throws SyscallException;
 
     static native int probeStrategy();
 

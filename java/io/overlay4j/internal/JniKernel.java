@@ -10,18 +10,13 @@ final class JniKernel implements Kernel {
     }
 
     @Override
-    public void mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException {
-        Jni.mount(spec, flags, target, strategy);
+    public byte[] mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException {
+        return Jni.mount(spec, flags, target, strategy);
     }
 
     @Override
     public void unmount(byte[] target, int flags) throws SyscallException {
         Jni.unmount(target, flags);
-    }
-
-    @Override
-    public long mountId(byte[] path) throws SyscallException {
-        return Jni.mountId(path);
     }
 
     @Override

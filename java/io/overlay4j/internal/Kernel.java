@@ -5,13 +5,14 @@ package io.overlay4j.internal;
  * facade's own logic replace it with a mock.
  */
 public interface Kernel {
-    /** Mounts the overlay {@code spec} (see {@link OverlaySpec}) on target with a strategy code. */
-    void mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+    /**
+     * Mounts the overlay {@code spec} (see {@link OverlaySpec}) on target with a strategy code.
+     *
+     * @return the target as mounted on: absolute, symbolic links resolved
+     */
+    byte[] mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
 
     void unmount(byte[] target, int flags) throws SyscallException;
-
-    /** The ID of the mount path lives on (statx STATX_MNT_ID). */
-    long mountId(byte[] path) throws SyscallException;
 
     /** The best strategy code this kernel supports, probed once. */
     int bestStrategy();

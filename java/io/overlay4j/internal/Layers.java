@@ -1,11 +1,7 @@
 package io.overlay4j.internal;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,8 +31,7 @@ public final class Layers {
         this.workdir = workdir;
     }
 
-    public static Layers check(Kernel kernel, List<Path> lowers, List<Path> data, Path upper, Path work)
-            throws IOException {
+    public static Layers check(List<Path> lowers, List<Path> data, Path upper, Path work) throws IOException {
         if (lowers.isEmpty()) {
             throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory"
                     + (data.isEmpty() ? "" : " before its data-only layers"));
@@ -60,41 +55,44 @@ public final class Layers {
         List<Layer> layers = new ArrayList<>(lowers.size() + 2);
         List<Path> canonicalLowers = new ArrayList<>(lowers.size());
         for (int i = 0; i < lowers.size(); i++) {
-            Layer l = new Layer("lowerdir " + (i + 1), directory(lowers.get(i), "lowerdir " + (i + 1)), true);
+            Layer l = new Layer("lowerdir " + (i + 1), lowers.get(i), true);
             layers.add(l);
             canonicalLowers.add(l.path);
         }
         List<Path> canonicalData = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
-            Layer l = new Layer("datadir " + (i + 1), directory(data.get(i), "datadir " + (i + 1)), true);
+            Layer l = new Layer("datadir " + (i + 1), data.get(i), true);
             layers.add(l);
             canonicalData.add(l.path);
         }
-        Path canonicalUpper = null;
-        Path canonicalWork = null;
+        Layer upperLayer = null;
+        Layer workLayer = null;
         if (upper != null) {
-            canonicalUpper = directory(upper, "upperdir");
-            canonicalWork = directory(work, "workdir");
-            layers.add(new Layer("upperdir", canonicalUpper, false));
-            layers.add(new Layer("workdir", canonicalWork, false));
+            upperLayer = new Layer("upperdir", upper, false);
+            workLayer = new Layer("workdir", work, false);
+            layers.add(upperLayer);
+            layers.add(workLayer);
         }
         checkNoOverlap(layers);
         if (upper != null) {
-            checkSameMount(kernel, canonicalUpper, canonicalWork);
+            checkSameMount(upperLayer.dir, workLayer.dir);
         }
-        return new Layers(canonicalLowers, canonicalData, canonicalUpper, canonicalWork);
+        return new Layers(canonicalLowers, canonicalData, upperLayer == null ? null : upperLayer.path,
+                workLayer == null ? null : workLayer.path);
     }
 
-    /** A directory in its role, with its path as a prefix key ("/a/b/") for nesting checks. */
+    /** A directory in its role, resolved, with its path as a prefix key ("/a/b/") for nesting checks. */
     private static final class Layer {
         final String role;
+        final Directory dir;
         final Path path;
         final boolean lower;
         final String key;
 
-        Layer(String role, Path path, boolean lower) {
+        Layer(String role, Path given, boolean lower) throws IOException {
             this.role = role;
-            this.path = path;
+            this.dir = resolve(given, role, BUILD);
+            this.path = dir.path;
             this.lower = lower;
             String s = path.toString();
             this.key = s.endsWith("/") ? s : s + "/";
@@ -143,18 +141,14 @@ public final class Layers {
                 + "the same directory or nested inside each other");
     }
 
-    private static void checkSameMount(Kernel kernel, Path upper, Path work) throws IOException {
-        if (!Files.getAttribute(upper, "unix:dev").equals(Files.getAttribute(work, "unix:dev"))) {
-            throw invalid(work.toString(), "upperdir " + upper + " and workdir " + work + " are on different "
-                    + "filesystems; overlayfs needs both on the same one");
+    private static void checkSameMount(Directory upper, Directory work) throws IOException {
+        if (upper.device != work.device) {
+            throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
+                    + "different filesystems; overlayfs needs both on the same one");
         }
-        try {
-            if (kernel.mountId(PathBytes.of(upper)) != kernel.mountId(PathBytes.of(work))) {
-                throw invalid(work.toString(), "upperdir " + upper + " and workdir " + work + " are on different "
-                        + "mounts of the same filesystem (a bind mount?); overlayfs needs both under one mount");
-            }
-        } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, BUILD, upper.toString());
+        if (upper.mountId != work.mountId) {
+            throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
+                    + "different mounts of the same filesystem (a bind mount?); overlayfs needs both under one mount");
         }
     }
 
@@ -162,33 +156,33 @@ public final class Layers {
         return Errors.precheck("EINVAL", OPERATION, file, BUILD, why);
     }
 
-    /** The canonical form of an existing directory: absolute, symbolic links resolved. */
-    private static Path directory(Path p, String role) throws IOException {
-        Path dir = canonical(p, role, BUILD);
-        requireDirectory(dir, role, BUILD);
-        return dir;
-    }
-
-    /** p made absolute with symbolic links resolved; a typed exception naming role when that fails. */
-    public static Path canonical(Path p, String role, String action) throws IOException {
+    /**
+     * p opened as a directory: absolute, symbolic links resolved; a typed exception
+     * naming role when that fails.
+     */
+    public static Directory resolve(Path p, String role, String action) throws IOException {
         try {
-            return p.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw Errors.precheck("ENOENT", OPERATION, p.toString(), action, role + " " + p.toAbsolutePath()
-                    + " does not exist; create it or fix the path");
-        } catch (AccessDeniedException e) {
-            throw Errors.precheck("EACCES", OPERATION, p.toString(), action, role + " " + p.toAbsolutePath()
-                    + " cannot be resolved: permission denied on it or a parent directory");
-        } catch (FileSystemLoopException e) {
-            throw Errors.precheck("ELOOP", OPERATION, p.toString(), action, role + " " + p.toAbsolutePath()
-                    + " cannot be resolved: too many levels of symbolic links");
-        }
-    }
-
-    public static void requireDirectory(Path dir, String role, String action) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw Errors.precheck("ENOTDIR", OPERATION, dir.toString(), action, role + " " + dir
-                    + " is not a directory");
+            return Directory.resolve(p);
+        } catch (SyscallException e) {
+            String name = Errno.name(e.errno());
+            String why;
+            switch (name) {
+                case "ENOENT":
+                    why = " does not exist; create it or fix the path";
+                    break;
+                case "ENOTDIR":
+                    why = " is not a directory";
+                    break;
+                case "EACCES":
+                    why = " cannot be resolved: permission denied on it or a parent directory";
+                    break;
+                case "ELOOP":
+                    why = " cannot be resolved: too many levels of symbolic links";
+                    break;
+                default:
+                    why = " cannot be opened: " + Errno.describe(e.errno());
+            }
+            throw Errors.precheck(name, OPERATION, p.toString(), action, role + " " + p.toAbsolutePath() + why);
         }
     }
 }

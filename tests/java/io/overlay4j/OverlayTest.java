@@ -47,9 +47,11 @@ class OverlayTest {
     Path target;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() throws Exception {
         kernel = mock(Kernel.class);
         when(kernel.bestStrategy()).thenReturn(MountStrategy.FD.code);
+        // The kernel mounts on the target as given; resolving it is the C core's job.
+        when(kernel.mount(any(), anyInt(), any(), anyInt())).thenAnswer(call -> call.getArgument(2));
         a = Files.createDirectory(tmp.resolve("a"));
         b = Files.createDirectory(tmp.resolve("b"));
         c = Files.createDirectory(tmp.resolve("c"));
@@ -88,6 +90,8 @@ class OverlayTest {
 
     @Test
     void mountSendsEncodedSpecFlagsTargetAndStrategy() throws Exception {
+        when(kernel.mount(any(), anyInt(), any(), anyInt()))
+                .thenReturn(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
         Overlay ov = builder().lowerdirs(a, b).upperdir(upper).workdir(work).option("index", "off")
                 .option("userxattr").readOnly().build();
         OverlayMount m = ov.mount(target);
@@ -97,7 +101,7 @@ class OverlayTest {
                 eq(MountStrategy.FD.code));
         assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
                 + work.toRealPath() + "|Oindex=off|Ouserxattr|", spec(spec.getValue()));
-        assertArrayEquals(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8), dest.getValue());
+        assertArrayEquals(target.toString().getBytes(StandardCharsets.UTF_8), dest.getValue());
         assertEquals(target.toRealPath(), m.target());
         assertTrue(ov.isReadOnly());
     }
@@ -178,13 +182,6 @@ class OverlayTest {
     void permissionErrorSaysWhatToDo() throws Exception {
         FileSystemException e = mountFailingWith("EPERM", "fsopen", null, null);
         assertTrue(e.getMessage().contains("CAP_SYS_ADMIN"), e.getMessage());
-    }
-
-    @Test
-    void missingTargetIsNoSuchFile() throws IOException {
-        Overlay ov = builder().lowerdirs(a, b).build();
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ov.mount(tmp.resolve("nope")));
-        assertTrue(e.getMessage().contains("target " + tmp.resolve("nope")), e.getMessage());
     }
 
     @Test

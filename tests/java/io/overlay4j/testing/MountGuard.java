@@ -9,19 +9,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Makes every real-mount test leave /proc/self/mountinfo as it found it: after
- * each test, mounts that appeared during it are detached (so a failing test
- * cannot leak one into the next) and the test fails if there were any.
+ * each test, mounts that appeared under its @TempDir during it are detached (so a
+ * failing test cannot leak one into the next) and the test fails if there were
+ * any. Mounts elsewhere belong to other processes (another build on the machine).
  */
 public final class MountGuard implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         AfterAllCallback {
     private List<String> beforeAll;
     private List<String> beforeEach;
+    private final List<String> roots = new ArrayList<>();
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -35,6 +38,17 @@ public final class MountGuard implements BeforeAllCallback, BeforeEachCallback, 
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            for (java.lang.reflect.Field f : instance.getClass().getDeclaredFields()) {
+                if (f.isAnnotationPresent(org.junit.jupiter.api.io.TempDir.class) && f.getType() == Path.class) {
+                    f.setAccessible(true);
+                    Object dir = f.get(instance);
+                    if (dir != null) {
+                        roots.add(dir.toString());
+                    }
+                }
+            }
+        }
         List<String> leaked = detachNew(beforeEach);
         if (!leaked.isEmpty() && !context.getExecutionException().isPresent()) {
             throw new AssertionError("test left mounts behind (now detached): " + leaked);
@@ -49,8 +63,13 @@ public final class MountGuard implements BeforeAllCallback, BeforeEachCallback, 
         }
     }
 
-    private static List<String> detachNew(List<String> before) throws Exception {
-        List<String> added = new ArrayList<>(mountPoints());
+    private List<String> detachNew(List<String> before) throws Exception {
+        List<String> added = new ArrayList<>();
+        for (String p : mountPoints()) {
+            if (roots.stream().anyMatch(r -> p.equals(r) || p.startsWith(r + "/"))) {
+                added.add(p);
+            }
+        }
         for (String p : before) {
             added.remove(p);
         }
@@ -70,9 +89,15 @@ public final class MountGuard implements BeforeAllCallback, BeforeEachCallback, 
         return points;
     }
 
-    /** The whole mount table, for before/after comparisons. */
-    public static List<String> mountinfo() throws IOException {
-        return Files.readAllLines(Paths.get("/proc/self/mountinfo"), StandardCharsets.ISO_8859_1);
+    /** The mount points under root, for before/after comparisons. */
+    public static List<String> mountPointsUnder(Path root) throws IOException {
+        List<String> under = new ArrayList<>();
+        for (String p : mountPoints()) {
+            if (p.startsWith(root.toString())) {
+                under.add(p);
+            }
+        }
+        return under;
     }
 
     static String unescape(String s) {

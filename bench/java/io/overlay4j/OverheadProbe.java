@@ -1,0 +1,93 @@
+package io.overlay4j;
+
+import io.overlay4j.internal.Kernel;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Child JVM of bench/run: the cost of a cycle with the kernel taken out.
+ * "java" mode: a Kernel that does nothing, so only the Java facade runs.
+ * "jni" mode: the real shim, run under LD_PRELOAD stand-ins for mount(2) and
+ * umount2(2), so the Java facade, the JNI layer and the C core run, not the kernel.
+ * Prints key=value lines.
+ */
+public final class OverheadProbe {
+    private static final Kernel NOTHING = new Kernel() {
+        public void mount(byte[] spec, int flags, byte[] target, int strategy) {
+        }
+
+        public void unmount(byte[] target, int flags) {
+        }
+
+        public long mountId(byte[] path) {
+            return 1;
+        }
+
+        public int bestStrategy() {
+            return MountStrategy.LEGACY.code;
+        }
+    };
+
+    private OverheadProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean jni = args[0].equals("jni");
+        Path target = Paths.get(args[1]);
+        List<Path> lowers = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            lowers.add(Paths.get(args[i]));
+        }
+        Overlay.Builder b = Overlay.builder().lowerdirs(lowers).strategy(MountStrategy.LEGACY);
+        if (!jni) {
+            b.kernel(NOTHING);
+        }
+        Overlay ov = b.build();
+        int n = 200_000;
+        double[] prepared = new double[5];
+        for (int round = -2; round < prepared.length; round++) { // two rounds to warm up
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ov.mount(target).close();
+            }
+            if (round >= 0) {
+                prepared[round] = (System.nanoTime() - start) / (double) n;
+            }
+        }
+        System.out.println("prepared_ns=" + median(prepared));
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < n; i++) {
+            ov.mount(target).close();
+        }
+        System.out.println("prepared_alloc_bytes=" + (threads.getThreadAllocatedBytes(tid) - before) / (double) n);
+
+        if (!jni) {
+            int m = 20_000;
+            double[] built = new double[5];
+            for (int round = -2; round < built.length; round++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < m; i++) {
+                    Overlay.builder().lowerdirs(lowers).strategy(MountStrategy.LEGACY).kernel(NOTHING).build()
+                            .mount(target).close();
+                }
+                if (round >= 0) {
+                    built[round] = (System.nanoTime() - start) / (double) m;
+                }
+            }
+            System.out.println("built_ns=" + median(built));
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}

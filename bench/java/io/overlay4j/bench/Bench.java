@@ -1,0 +1,290 @@
+package io.overlay4j.bench;
+
+import io.overlay4j.MountStrategy;
+import io.overlay4j.Overlay;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * bench/run: mount+unmount cycles of every contender, side by side in one run,
+ * alternating contender by contender within each round; ratios to raw C.
+ * usage: Bench BENCH_CYCLE FAKE_SYSCALLS_SO OUT_DIR [--quick]
+ */
+public final class Bench {
+    private final Path outDir;
+    private final boolean quick;
+    private final Path rawBinary;
+    private final Path fakeSyscalls;
+    private final List<String> csv = new ArrayList<>();
+    private final List<Chart.Bar> bars = new ArrayList<>();
+    private final List<String> verdicts = new ArrayList<>();
+    /** Median cycle time in microseconds, by scenario and contender. */
+    private final Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+
+    private Bench(String[] args) {
+        rawBinary = Paths.get(args[0]);
+        fakeSyscalls = Paths.get(args[1]);
+        outDir = Paths.get(args[2]);
+        quick = Arrays.asList(args).contains("--quick");
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Bench(args).run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(outDir);
+        Path root = Files.createTempDirectory("overlay4j-bench-");
+        Path tmpfs = Files.createDirectories(root.resolve("tmpfs"));
+        Contenders.exec(Arrays.asList("mount", "-t", "tmpfs", "overlay4j-bench", tmpfs.toString()), false);
+        try {
+            List<MountStrategy> strategies = MountStrategy.supported();
+            MountStrategy best = strategies.get(0);
+            System.out.printf("overlay4j benchmark: kernel %s, %d cores, strategies %s (default %s)%n",
+                    System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(), strategies, best);
+            int scale = quick ? 4 : 1;
+            List<Scenario> scenarios = Arrays.asList(
+                    new Scenario("rw-2-lowers-disk", root, 2, false, 200 / scale),
+                    new Scenario("rw-2-lowers-tmpfs", tmpfs, 2, false, 200 / scale),
+                    new Scenario("ro-2-lowers", root, 2, true, 200 / scale),
+                    new Scenario("rw-100-layers", root, 100, false, 40 / scale),
+                    new Scenario("rw-500-layers", root, 500, false, 10));
+            int rounds = quick ? 3 : 7;
+            csv.add("scenario,contender,baseline,median_us,p90_us,ratio_to_baseline,samples");
+            Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+            for (Scenario s : scenarios) {
+                ratios.put(s.name, measure(s, contenders(strategies), rounds));
+            }
+            checkTargets(ratios, best);
+            extras(tmpfs, best);
+            Files.write(outDir.resolve("results.csv"), csv, StandardCharsets.UTF_8);
+            Chart.write(bars, "overlay4j: mount+unmount cycle time relative to raw C (" + rounds + " rounds, "
+                    + Runtime.getRuntime().availableProcessors() + " cores)", outDir.resolve("ratios.png").toFile());
+            System.out.println();
+            verdicts.forEach(System.out::println);
+            System.out.println("\nwrote " + outDir.resolve("results.csv") + " and " + outDir.resolve("ratios.png"));
+        } finally {
+            Contenders.exec(Arrays.asList("umount", "-l", tmpfs.toString()), false);
+            Contenders.exec(Arrays.asList("rm", "-rf", root.toString()), false);
+        }
+    }
+
+    private List<Contender> contenders(List<MountStrategy> strategies) {
+        List<Contender> list = new ArrayList<>();
+        for (MountStrategy s : strategies) {
+            list.add(new Contenders.RawC(rawBinary, s));
+            list.add(new Contenders.BuiltEachCycle(s));
+            list.add(new Contenders.Prepared(s));
+        }
+        list.add(new Contenders.Jna());
+        list.add(new Contenders.ProcessBuilderMount());
+        return list;
+    }
+
+    /** Rounds of A B C D ...; returns each contender's ratio to its baseline (median over rounds). */
+    private Map<String, Double> measure(Scenario s, List<Contender> all, int rounds) throws Exception {
+        List<Contender> cs = new ArrayList<>();
+        for (Contender c : all) {
+            if (c.supports(s)) {
+                cs.add(c);
+            }
+        }
+        Map<String, List<long[]>> samples = new LinkedHashMap<>();
+        for (Contender c : cs) {
+            samples.put(c.name(), new ArrayList<>());
+            c.run(s, Math.max(2, s.cycles / 10)); // warm-up, not recorded
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (Contender c : cs) {
+                boolean slow = c instanceof Contenders.ProcessBuilderMount;
+                samples.get(c.name()).add(c.run(s, slow ? Math.max(3, s.cycles / 20) : s.cycles));
+            }
+        }
+        System.out.printf("%n%s (%d lower layers%s)%n", s.name, s.lowers.size(), s.readOnly ? ", read-only" : "");
+        System.out.printf("  %-34s %12s %12s %10s%n", "contender", "median us", "p90 us", "vs raw C");
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        Map<String, Double> mediansHere = new LinkedHashMap<>();
+        medians.put(s.name, mediansHere);
+        for (Contender c : cs) {
+            List<long[]> mine = samples.get(c.name());
+            Stats all1 = new Stats(concat(mine));
+            double ratio = 1.0;
+            if (c.baseline() != null && samples.containsKey(c.baseline())) {
+                List<long[]> base = samples.get(c.baseline());
+                double[] perRound = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    perRound[r] = new Stats(mine.get(r)).medianUs / new Stats(base.get(r)).medianUs;
+                }
+                ratio = Stats.median(perRound);
+            }
+            ratios.put(c.name(), ratio);
+            mediansHere.put(c.name(), all1.medianUs);
+            System.out.printf(Locale.ROOT, "  %-34s %12.1f %12.1f %9.2fx%n", c.name(), all1.medianUs, all1.p90Us,
+                    ratio);
+            csv.add(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.4f,%d", s.name, c.name(),
+                    c.baseline() == null ? "" : c.baseline(), all1.medianUs, all1.p90Us, ratio, all1.samples));
+            bars.add(new Chart.Bar(s.name, c.name(), ratio));
+        }
+        return ratios;
+    }
+
+    private static long[] concat(List<long[]> parts) {
+        int n = 0;
+        for (long[] p : parts) {
+            n += p.length;
+        }
+        long[] all = new long[n];
+        int i = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, all, i, p.length);
+            i += p.length;
+        }
+        return all;
+    }
+
+    private void target(String what, double value, double limit, boolean atMost) {
+        boolean ok = atMost ? value <= limit : value >= limit;
+        verdicts.add(String.format(Locale.ROOT, "%-4s %-62s %8.3f (%s %.3f)", ok ? "MET" : "MISS", what, value,
+                atMost ? "<=" : ">=", limit));
+    }
+
+    private void checkTargets(Map<String, Map<String, Double>> ratios, MountStrategy best) {
+        String d = best.name().toLowerCase();
+        Map<String, Double> rw = ratios.get("rw-2-lowers-disk");
+        target("overlay4j (" + d + ", built each cycle) / raw C, rw 2 lowers", rw.get("overlay4j (" + d + ")"), 1.03,
+                true);
+        target("overlay4j (" + d + ", built each cycle) / raw C, read-only",
+                ratios.get("ro-2-lowers").get("overlay4j (" + d + ")"), 1.10, true);
+        target("overlay4j prepared (" + d + ") / raw C, rw 2 lowers", rw.get("overlay4j prepared (" + d + ")"), 1.02,
+                true);
+        Map<String, Double> us = medians.get("rw-2-lowers-disk");
+        target("ProcessBuilder mount(8) / overlay4j (" + d + "), rw 2 lowers, median time",
+                us.get("ProcessBuilder mount(8)") / us.get("overlay4j (" + d + ")"), 10, false);
+        target("overlay4j prepared (legacy) / JNA mount(2), rw 2 lowers, median time",
+                us.get("overlay4j prepared (legacy)") / us.get("JNA mount(2)"), 1.0, true);
+        Map<String, Double> big = ratios.get("rw-500-layers");
+        target("overlay4j (" + d + ") / raw C, 500 layers", big.get("overlay4j (" + d + ")"), 1.10, true);
+    }
+
+    /** Cold start, overhead with the kernel taken out, allocation, and 100 000 cycles of RSS and descriptors. */
+    private void extras(Path tmpfs, MountStrategy best) throws Exception {
+        Scenario s = new Scenario("extras", tmpfs, 2, false, 0);
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+
+        long[] none = new long[9];
+        long[] mount = new long[9];
+        for (int i = 0; i < none.length; i++) {
+            none[i] = timeProcess(Arrays.asList(java, "-cp", cp, ColdStart.class.getName(), "none"));
+            mount[i] = timeProcess(Arrays.asList(java, "-cp", cp, ColdStart.class.getName(), "mount",
+                    s.target.toString(), s.lowers.get(0).toString(), s.lowers.get(1).toString()));
+        }
+        double coldMs = (new Stats(mount).medianUs - new Stats(none).medianUs) / 1000;
+        System.out.printf(Locale.ROOT, "%ncold start: fresh JVM %.1f ms, with its first mount+unmount %.1f ms: +%.1f ms%n",
+                new Stats(none).medianUs / 1000, new Stats(mount).medianUs / 1000, coldMs);
+        target("cold start: first mount in a fresh JVM, ms over a JVM doing nothing", coldMs, 30, true);
+
+        Map<String, String> javaOnly = probe(java, cp, "java", s, null);
+        Map<String, String> jni = probe(java, cp, "jni", s, fakeSyscalls);
+        double jniUs = Double.parseDouble(jni.get("prepared_ns")) / 1000;
+        double alloc = Double.parseDouble(jni.get("prepared_alloc_bytes"));
+        System.out.printf(Locale.ROOT, "per-cycle cost without the kernel: Java facade %.2f us prepared, %.2f us built "
+                + "each cycle; Java+JNI+C core %.2f us prepared; %.0f bytes allocated per prepared cycle%n",
+                Double.parseDouble(javaOnly.get("prepared_ns")) / 1000, Double.parseDouble(javaOnly.get("built_ns"))
+                        / 1000, jniUs, alloc);
+        csv.add(String.format(Locale.ROOT, "extras,cold_start_ms,,%.1f,,,", coldMs));
+        csv.add(String.format(Locale.ROOT, "extras,java_jni_overhead_us,,%.2f,,,", jniUs));
+        csv.add(String.format(Locale.ROOT, "extras,prepared_alloc_bytes,,%.0f,,,", alloc));
+        target("Java+JNI cost per prepared cycle with syscalls stubbed, us", jniUs, 5, true);
+        target("bytes allocated per prepared cycle", alloc, 1024, true);
+
+        Overlay ov = Overlay.builder().lowerdirs(s.lowers).upperdir(s.upper).workdir(s.work).strategy(best).build();
+        int n = quick ? 10_000 : 100_000;
+        for (int i = 0; i < 2000; i++) {
+            ov.mount(s.target).close();
+        }
+        long rss0 = rssKb();
+        int fds0 = fds();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            ov.mount(s.target).close();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        long rss1 = rssKb();
+        int fds1 = fds();
+        System.out.printf(Locale.ROOT, "%d cycles in %.1f s (%.0f/s): RSS %d -> %d KB, open descriptors %d -> %d%n", n,
+                secs, n / secs, rss0, rss1, fds0, fds1);
+        csv.add(String.format(Locale.ROOT, "extras,rss_kb_before_after_%d,,%d,%d,,", n, rss0, rss1));
+        csv.add(String.format(Locale.ROOT, "extras,fds_before_after_%d,,%d,%d,,", n, fds0, fds1));
+        target("RSS growth over " + n + " cycles, KB (noise allowance 2048)", rss1 - rss0, 2048, true);
+        target("open descriptor growth over " + n + " cycles", fds1 - fds0, 0, true);
+    }
+
+    private Map<String, String> probe(String java, String cp, String mode, Scenario s, Path preload) throws Exception {
+        List<String> cmd = new ArrayList<>(Arrays.asList(java, "-cp", cp, "io.overlay4j.OverheadProbe", mode,
+                s.target.toString()));
+        for (Path l : s.lowers) {
+            cmd.add(l.toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (preload != null) {
+            pb.environment().put("LD_PRELOAD", preload.toString());
+        }
+        Process p = pb.start();
+        String out = new String(readAll(p), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("overhead probe failed: " + out);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    private static byte[] readAll(Process p) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] b = new byte[8192];
+        for (int r; (r = p.getInputStream().read(b)) > 0;) {
+            out.write(b, 0, r);
+        }
+        return out.toByteArray();
+    }
+
+    private static long timeProcess(List<String> cmd) throws Exception {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(cmd + " failed");
+        }
+        return System.nanoTime() - start;
+    }
+
+    static long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    static int fds() {
+        String[] names = new File("/proc/self/fd").list();
+        return names == null ? -1 : names.length;
+    }
+}

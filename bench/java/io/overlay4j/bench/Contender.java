@@ -1,0 +1,15 @@
+package io.overlay4j.bench;
+
+/** One way of doing a mount+unmount cycle. */
+interface Contender {
+    String name();
+
+    /** The raw C run this one is compared with (same strategy), or null for the floor itself. */
+    String baseline();
+
+    /** Whether it can mount this scenario at all (legacy cannot carry 500 layers). */
+    boolean supports(Scenario s);
+
+    /** Runs n cycles; returns each cycle's time in nanoseconds. */
+    long[] run(Scenario s, int n) throws Exception;
+}
