@@ -5,6 +5,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 
@@ -81,6 +82,14 @@ public final class Layers {
                 workLayer == null ? null : workLayer.path);
     }
 
+    /** Not a lambda: bootstrapping the first lambda costs a fresh JVM tens of milliseconds. */
+    private static final Comparator<Layer> BY_KEY = new Comparator<Layer>() {
+        @Override
+        public int compare(Layer x, Layer y) {
+            return x.key.compareTo(y.key);
+        }
+    };
+
     /** A directory in its role, resolved, with its path as a prefix key ("/a/b/") for nesting checks. */
     private static final class Layer {
         final String role;
@@ -106,7 +115,7 @@ public final class Layers {
      */
     private static void checkNoOverlap(List<Layer> layers) throws IOException {
         List<Layer> sorted = new ArrayList<>(layers);
-        sorted.sort((x, y) -> x.key.compareTo(y.key));
+        sorted.sort(BY_KEY);
         Deque<Layer> ancestors = new ArrayDeque<>();
         for (Layer l : sorted) {
             while (!ancestors.isEmpty() && !l.key.startsWith(ancestors.peek().key)) {

@@ -2,11 +2,17 @@ package io.overlay4j.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Loads the shim from the jar (or from target/classes during the build):
@@ -44,8 +50,7 @@ final class NativeLibrary {
     }
 
     private static void loadFromStream(InputStream in) throws IOException {
-        Path dir = Files.createTempDirectory("overlay4j-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = freshDirectory(Paths.get(System.getProperty("java.io.tmpdir")));
         Path lib = dir.resolve(LIBRARY);
         try {
             Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
@@ -59,6 +64,27 @@ final class NativeLibrary {
             // A loaded library stays mapped after its file is gone.
             Files.deleteIfExists(lib);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * A new owner-only directory under parent. mkdir fails on any existing name,
+     * symbolic links included, so a planted path is never used; the random name only
+     * avoids collisions. Not Files.createTempDirectory: its SecureRandom loads the
+     * JDK's security providers, tens of milliseconds in a fresh JVM.
+     */
+    private static Path freshDirectory(Path parent) throws IOException {
+        FileAttribute<Set<PosixFilePermission>> ownerOnly =
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        for (int attempt = 0;; attempt++) {
+            Path dir = parent.resolve("overlay4j-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                return Files.createDirectory(dir, ownerOnly);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
         }
     }
 
