@@ -127,6 +127,14 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
     CHECK(o4j_resolve_dir(merged, &after) == 0 && after.mount_id == before.mount_id);
 }
 
+/* qemu-user 7.2 sets STATX_MNT_ID in stx_mask but leaves stx_mnt_id 0; a real kernel never gives "/" ID 0. */
+static int mount_ids_reported(void)
+{
+    struct o4j_dir d;
+
+    return o4j_resolve_dir("/", &d) == 0 && d.mount_id != 0;
+}
+
 static void resolves_directories_and_targets(void)
 {
     const char *lowers[] = {l1, l2};
@@ -143,7 +151,10 @@ static void resolves_directories_and_targets(void)
     CHECK(o4j_mount(&ov, link, O4J_STRATEGY_AUTO, &r) == 0);
     CHECK_STR(r.target, merged); /* the canonical target, not the link */
     CHECK(o4j_resolve_dir(merged, &mounted) == 0);
-    CHECK(mounted.mount_id != parent.mount_id);
+    if (mount_ids_reported())
+        CHECK(mounted.mount_id != parent.mount_id);
+    else
+        printf("SKIP mount id check: statx gives mount id 0 (qemu-user does not pass stx_mnt_id through)\n");
     CHECK(mounted.dev != parent.dev);
     CHECK(o4j_unmount(merged, 0) == 0);
     CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent) == -ENOENT);

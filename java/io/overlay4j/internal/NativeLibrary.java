@@ -107,7 +107,7 @@ final class NativeLibrary {
     private static UnsatisfiedLinkError failure(String why, Throwable cause) {
         UnsatisfiedLinkError e = new UnsatisfiedLinkError("overlay4j: " + why + " (os.name="
                 + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch") + ", resource "
-                + resource() + "; overlay4j mounts OverlayFS and runs on Linux x86-64; set -D" + PATH_PROPERTY
+                + resource() + "; overlay4j mounts OverlayFS and runs on Linux x86-64 and aarch64; set -D" + PATH_PROPERTY
                 + "=/path/to/" + LIBRARY + " to load a shim built for this platform)");
         if (cause != null) {
             e.initCause(cause);

@@ -45,6 +45,7 @@ class JarAloneIT {
     void everyClassIsJava8BytecodeAndTheShimIsInside() throws IOException {
         try (JarFile jar = new JarFile(jar().toFile())) {
             assertNotNull(jar.getEntry("io/overlay4j/native/linux-x86_64/liboverlay4j.so"));
+            assertNotNull(jar.getEntry("io/overlay4j/native/linux-aarch64/liboverlay4j.so"));
             int classes = 0;
             for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements();) {
                 JarEntry entry = e.nextElement();
