@@ -14,8 +14,6 @@
 extern "C" {
 #endif
 
-#define O4J_VERSION "0.1.0"
-
 /* Mount flags: our own bits, mapped to MS_* (mount(2)) or MOUNT_ATTR_* (fsmount). */
 #define O4J_MOUNT_RDONLY   0x01u
 #define O4J_MOUNT_NOSUID   0x02u

@@ -302,8 +302,9 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_strerror(JNIEnv *env
     return to_bytes(env, o4j_strerror(errnum, buf, sizeof buf));
 }
 
-JNIEXPORT jstring JNICALL Java_io_overlay4j_internal_Jni_version(JNIEnv *env, jclass cls)
+JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_interfaceVersion(JNIEnv *env, jclass cls)
 {
+    (void)env;
     (void)cls;
-    return (*env)->NewStringUTF(env, O4J_VERSION);
+    return io_overlay4j_internal_Jni_INTERFACE_VERSION;
 }

@@ -98,6 +98,13 @@ public final class Main {
         } catch (UsageException e) {
             err.println("overlay4j: " + e.getMessage());
             return USAGE;
+        } catch (UnsatisfiedLinkError e) {
+            // The shim could not be loaded; its message already says why and what to set.
+            err.println(oneLine(String.valueOf(e.getMessage())));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return FAILED;
         } catch (Exception e) {
             err.println("overlay4j: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
             if (debug) {

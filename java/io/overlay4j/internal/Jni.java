@@ -19,6 +19,9 @@ public final class Jni {
     @Native public static final int UNMOUNT_EXPIRE = 0x04;
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
+    /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
+    @Native public static final int INTERFACE_VERSION = 1;
+
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
     @Native public static final int STRATEGY_LEGACY = 3;
@@ -51,5 +54,6 @@ public final class Jni {
 
     static native byte[] strerror(int errno);
 
-    static native String version();
+    /** INTERFACE_VERSION as the shim was compiled. */
+    static native int interfaceVersion();
 }

@@ -1,33 +1,48 @@
 package io.overlay4j.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32;
 
 /**
- * Loads the shim from the jar (or from target/classes during the build):
- * extracts it into a fresh owner-only temporary directory, loads it, and
- * deletes it again. {@code -Doverlay4j.native.path=/path/liboverlay4j.so}
- * loads a given file instead.
+ * Loads the shim from the jar (or from target/classes during the build): checks it
+ * against the checksum recorded at build time, writes it into a fresh owner-only
+ * directory, loads it and deletes it again. Where a directory cannot hold an
+ * executable mapping (noexec, read-only, full), the next one is tried:
+ * overlay4j.tmpdir, java.io.tmpdir, $XDG_RUNTIME_DIR, ~/.cache/overlay4j, the jar's
+ * directory. {@code -Doverlay4j.native.path=/path/liboverlay4j.so} loads a given file.
  */
 final class NativeLibrary {
     static final String PATH_PROPERTY = "overlay4j.native.path";
+    static final String TMPDIR_PROPERTY = "overlay4j.tmpdir";
+    static final String KEEP_PROPERTY = "overlay4j.native.keep";
+    static final List<String> PLATFORMS = Arrays.asList("linux-x86_64", "linux-aarch64");
     private static final String LIBRARY = "liboverlay4j.so";
+    private static final String DIR_PREFIX = "overlay4j-";
 
     private NativeLibrary() {
     }
 
-    /** Called once, from Jni's static initializer (the JVM serializes class initialization). */
+    /** Called once per class loader, from Jni's static initializer (the JVM serializes class initialization). */
     static void load() {
         String override = System.getProperty(PATH_PROPERTY);
         if (override != null && !override.isEmpty()) {
@@ -36,48 +51,142 @@ final class NativeLibrary {
             } catch (UnsatisfiedLinkError e) {
                 throw failure("cannot load " + override + " given by -D" + PATH_PROPERTY + ": " + e.getMessage(), e);
             }
+            checkInterface(override);
             return;
         }
-        String resource = resource();
-        try (InputStream in = NativeLibrary.class.getResourceAsStream("/" + resource)) {
-            if (in == null) {
-                throw failure("the jar has no " + resource + " for this platform", null);
+        String platform = platform();
+        String resource = "io/overlay4j/native/" + platform + "/" + LIBRARY;
+        byte[] shim = verified(resource);
+        List<String> attempts = new ArrayList<>();
+        for (Path parent : candidateDirectories()) {
+            String loaded = tryLoad(shim, parent, attempts);
+            if (loaded != null) {
+                checkInterface(loaded);
+                return;
             }
-            loadFromStream(in);
+        }
+        throw failure("could not load " + resource + " from any directory: " + String.join("; ", attempts)
+                + ". Set -D" + TMPDIR_PROPERTY + "=DIR to a writable directory on a filesystem mounted without "
+                + "noexec", null);
+    }
+
+    /** Extracts and loads the shim under parent; null (and a note in attempts) when that directory cannot serve. */
+    private static String tryLoad(byte[] shim, Path parent, List<String> attempts) {
+        Path dir;
+        try {
+            removeStale(parent);
+            dir = freshDirectory(parent);
+        } catch (IOException | SecurityException e) {
+            attempts.add(parent + ": cannot create a directory there (" + e + ")");
+            return null;
+        }
+        Path lib = dir.resolve(LIBRARY);
+        try {
+            Files.write(lib, shim);
+            System.load(lib.toString());
+            return lib.toString();
         } catch (IOException e) {
-            throw failure("cannot extract " + resource + ": " + e, e);
+            attempts.add(parent + ": cannot write there (" + e + ")");
+        } catch (UnsatisfiedLinkError e) {
+            attempts.add(parent + ": " + (String.valueOf(e.getMessage()).contains("failed to map segment")
+                    ? "mounted noexec" : e.getMessage()));
+        } finally {
+            if (!Boolean.getBoolean(KEEP_PROPERTY)) {
+                // A loaded library stays mapped after its file is gone.
+                deleteQuietly(lib);
+                deleteQuietly(dir);
+            }
+        }
+        return null;
+    }
+
+    /** The resource's bytes, after comparing them with the CRC-32 the build recorded beside them. */
+    private static byte[] verified(String resource) {
+        byte[] shim = read(resource);
+        byte[] recorded = read(resource + ".crc32");
+        if (shim == null) {
+            throw failure("the jar has no " + resource, null);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(shim, 0, shim.length);
+        String expected = recorded == null ? "(none recorded)" : new String(recorded, StandardCharsets.US_ASCII).trim();
+        if (!expected.equals(Long.toString(crc.getValue()))) {
+            throw failure(resource + " is corrupted: its CRC-32 is " + crc.getValue() + ", the build recorded "
+                    + expected + "; replace the jar", null);
+        }
+        return shim;
+    }
+
+    private static byte[] read(String resource) {
+        try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 17);
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw failure("cannot read " + resource + " from the jar: " + e, e);
         }
     }
 
-    private static void loadFromStream(InputStream in) throws IOException {
-        Path dir = freshDirectory(Paths.get(System.getProperty("java.io.tmpdir")));
-        Path lib = dir.resolve(LIBRARY);
-        try {
-            Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+    /** Where to extract, in order of preference; duplicates and unset ones left out. */
+    static List<Path> candidateDirectories() {
+        List<Path> dirs = new ArrayList<>();
+        addDirectory(dirs, System.getProperty(TMPDIR_PROPERTY));
+        addDirectory(dirs, System.getProperty("java.io.tmpdir"));
+        addDirectory(dirs, System.getenv("XDG_RUNTIME_DIR"));
+        String home = System.getProperty("user.home");
+        if (home != null && !home.isEmpty()) {
+            Path cache = Paths.get(home, ".cache", "overlay4j");
             try {
-                System.load(lib.toString());
-            } catch (UnsatisfiedLinkError e) {
-                throw failure("cannot load " + lib + " (is its directory on a noexec filesystem? set "
-                        + "-Djava.io.tmpdir to another one): " + e.getMessage(), e);
+                Files.createDirectories(cache);
+                addDirectory(dirs, cache.toString());
+            } catch (IOException | SecurityException e) {
+                // not usable: the next candidate will do
             }
-        } finally {
-            // A loaded library stays mapped after its file is gone.
-            Files.deleteIfExists(lib);
-            Files.deleteIfExists(dir);
         }
+        addDirectory(dirs, jarDirectory());
+        return dirs;
+    }
+
+    private static void addDirectory(List<Path> dirs, String dir) {
+        if (dir != null && !dir.isEmpty()) {
+            Path p = Paths.get(dir).toAbsolutePath().normalize();
+            if (!dirs.contains(p)) {
+                dirs.add(p);
+            }
+        }
+    }
+
+    private static String jarDirectory() {
+        try {
+            CodeSource source = NativeLibrary.class.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation() != null) {
+                File jar = new File(source.getLocation().toURI());
+                return jar.isFile() ? jar.getParent() : null;
+            }
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            // no jar directory to offer
+        }
+        return null;
     }
 
     /**
-     * A new owner-only directory under parent. mkdir fails on any existing name,
-     * symbolic links included, so a planted path is never used; the random name only
-     * avoids collisions. Not Files.createTempDirectory: its SecureRandom loads the
-     * JDK's security providers, tens of milliseconds in a fresh JVM.
+     * A new owner-only directory under parent, named overlay4j-PID-RANDOM. mkdir fails
+     * on any existing name, symbolic links included, so a planted path is never used;
+     * the random part only avoids collisions. Not Files.createTempDirectory: its
+     * SecureRandom loads the JDK's security providers, tens of milliseconds in a fresh JVM.
      */
     private static Path freshDirectory(Path parent) throws IOException {
         FileAttribute<Set<PosixFilePermission>> ownerOnly =
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         for (int attempt = 0;; attempt++) {
-            Path dir = parent.resolve("overlay4j-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            Path dir = parent.resolve(DIR_PREFIX + pid() + "-"
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
             try {
                 return Files.createDirectory(dir, ownerOnly);
             } catch (FileAlreadyExistsException e) {
@@ -88,11 +197,57 @@ final class NativeLibrary {
         }
     }
 
-    /** The shim's resource path for the running platform, e.g. io/overlay4j/native/linux-x86_64/liboverlay4j.so. */
-    static String resource() {
-        return "io/overlay4j/native/" + platform() + "/" + LIBRARY;
+    /**
+     * Deletes what JVMs killed while loading left behind: our directories whose
+     * process is gone. A live JVM's directory (its PID still running) is left alone.
+     */
+    private static void removeStale(Path parent) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, DIR_PREFIX + "*-*")) {
+            for (Path dir : entries) {
+                String[] parts = dir.getFileName().toString().split("-");
+                if (parts.length == 3 && parts[1].matches("[0-9]+") && !Files.exists(Paths.get("/proc", parts[1]))
+                        && Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    deleteQuietly(dir.resolve(LIBRARY));
+                    deleteQuietly(dir);
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // nothing to clean, or not ours to clean
+        }
     }
 
+    private static String pid() {
+        try {
+            return Paths.get("/proc/self").toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            return "0";
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // left for removeStale in a later JVM
+        }
+    }
+
+    /** The shim and this jar must agree on the native interface; an old shim lacks the call. */
+    private static void checkInterface(String lib) {
+        int version;
+        try {
+            version = Jni.interfaceVersion();
+        } catch (UnsatisfiedLinkError e) {
+            version = 0;
+        }
+        if (version != Jni.INTERFACE_VERSION) {
+            throw failure("the shim " + lib + " implements native interface version " + version + ", this jar needs "
+                    + Jni.INTERFACE_VERSION + "; use the shim built with this jar (unset -D" + PATH_PROPERTY
+                    + " or point it at a matching build)", null);
+        }
+    }
+
+    /** The shim's directory name in the jar for the running platform, e.g. linux-x86_64. */
     static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -101,14 +256,23 @@ final class NativeLibrary {
         } else if (arch.equals("arm64") || arch.equals("aarch64")) {
             arch = "aarch64";
         }
-        return (os.startsWith("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
+        String platform = (os.startsWith("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
+        if (!PLATFORMS.contains(platform)) {
+            throw failure("no shim for " + platform, null);
+        }
+        if (Libc.isMusl()) {
+            throw failure("this is a musl libc system (Alpine?) and the shims in the jar are built for glibc; "
+                    + "musl is not supported out of the box: build the shim with musl-gcc from native/ and include/ "
+                    + "and pass it with -D" + PATH_PROPERTY, null);
+        }
+        return platform;
     }
 
     private static UnsatisfiedLinkError failure(String why, Throwable cause) {
         UnsatisfiedLinkError e = new UnsatisfiedLinkError("overlay4j: " + why + " (os.name="
-                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch") + ", resource "
-                + resource() + "; overlay4j mounts OverlayFS and runs on Linux x86-64 and aarch64; set -D" + PATH_PROPERTY
-                + "=/path/to/" + LIBRARY + " to load a shim built for this platform)");
+                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+                + "; the jar carries shims for " + String.join(", ", PLATFORMS) + "; -D" + PATH_PROPERTY
+                + "=/path/to/" + LIBRARY + " loads one built for another platform)");
         if (cause != null) {
             e.initCause(cause);
         }

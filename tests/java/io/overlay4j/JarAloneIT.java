@@ -43,6 +43,7 @@ class JarAloneIT {
 
     @Test
     void everyClassIsJava8BytecodeAndTheShimIsInside() throws IOException {
+        assertTrue(Files.size(jar()) < 200_000, "the jar with both shims is " + Files.size(jar()) + " bytes");
         try (JarFile jar = new JarFile(jar().toFile())) {
             assertNotNull(jar.getEntry("io/overlay4j/native/linux-x86_64/liboverlay4j.so"));
             assertNotNull(jar.getEntry("io/overlay4j/native/linux-aarch64/liboverlay4j.so"));

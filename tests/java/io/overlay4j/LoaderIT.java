@@ -1,0 +1,257 @@
+package io.overlay4j;
+
+import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Root;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The loader on hostile hosts: each case loads the shim, or fails saying what to do. */
+@ExtendWith(MountGuard.class)
+class LoaderIT {
+    static final String SHIM = "io/overlay4j/native/linux-x86_64/liboverlay4j.so";
+    /** Needs the shim: umount2 on a missing path comes back as ENOENT, exit code 3. */
+    static final String[] PROBE = {"umount", "/nonexistent/overlay4j-loader-probe"};
+
+    @TempDir
+    Path tmp;
+    Path jar;
+    final List<Path> mounted = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        jar = JarAloneIT.jar().toAbsolutePath();
+    }
+
+    @AfterEach
+    void unmountTmpfs() throws Exception {
+        for (Path dir : mounted) {
+            FailureIT.run("umount", dir.toString());
+        }
+    }
+
+    static final class Run {
+        final int exit;
+        final String output;
+
+        Run(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
+
+        void assertLoaded() {
+            assertEquals(3, exit, output);
+            assertTrue(output.contains("(ENOENT, errno 2)"), output);
+        }
+
+        void assertRefused(String... parts) {
+            assertEquals(1, exit, output);
+            assertEquals(1, output.trim().split("\n").length, "one line: " + output);
+            for (String p : parts) {
+                assertTrue(output.contains(p), "lacks '" + p + "': " + output);
+            }
+        }
+    }
+
+    private Process start(Path jarFile, List<String> jvmArgs, boolean noXdg) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jarFile.toString());
+        cmd.addAll(Arrays.asList(PROBE));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (noXdg) {
+            pb.environment().remove("XDG_RUNTIME_DIR");
+        }
+        return pb.start();
+    }
+
+    private static Run finish(Process p) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            byte[] b = new byte[4096];
+            for (int n; (n = in.read(b)) > 0;) {
+                out.write(b, 0, n);
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), new String(out.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    private Run run(String... jvmArgs) throws Exception {
+        return finish(start(jar, Arrays.asList(jvmArgs), false));
+    }
+
+    private Path tmpfs(String name, String options) throws Exception {
+        Root.assume();
+        Path dir = Files.createDirectory(tmp.resolve(name));
+        FailureIT.run("mount", "-t", "tmpfs", "-o", options, "o4j-loader-test", dir.toString());
+        mounted.add(dir);
+        return dir;
+    }
+
+    private static List<Path> leftovers(Path dir) throws IOException {
+        List<Path> left = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().startsWith("overlay4j-")).forEach(left::add);
+        }
+        return left;
+    }
+
+    @Test
+    void noexecTmpdirFallsBackToTheNextDirectory() throws Exception {
+        Path noexec = tmpfs("noexec", "noexec");
+        run("-Djava.io.tmpdir=" + noexec).assertLoaded();
+        assertEquals(new ArrayList<Path>(), leftovers(noexec));
+    }
+
+    @Test
+    void nothingExecutableSaysWhatToSet() throws Exception {
+        Path noexec = tmpfs("noexec", "noexec");
+        Path jarThere = Files.copy(jar, noexec.resolve("overlay4j.jar"));
+        Run r = finish(start(jarThere, Arrays.asList("-Doverlay4j.tmpdir=" + noexec, "-Djava.io.tmpdir=" + noexec,
+                "-Duser.home=" + noexec.resolve("home")), true));
+        r.assertRefused("could not load", "mounted noexec", "-Doverlay4j.tmpdir=DIR");
+        for (Path p : Arrays.asList(noexec, noexec.resolve("home/.cache/overlay4j"))) {
+            assertEquals(new ArrayList<Path>(), leftovers(p), "left behind in " + p);
+        }
+    }
+
+    @Test
+    void readOnlyTmpdirFallsBack() throws Exception {
+        Path readOnly = tmpfs("ro", "ro");
+        run("-Djava.io.tmpdir=" + readOnly).assertLoaded();
+    }
+
+    @Test
+    void sixJvmsLoadAtOnce() throws Exception {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        List<Process> jvms = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jvms.add(start(jar, Arrays.asList("-Djava.io.tmpdir=" + shared), false));
+        }
+        for (Process p : jvms) {
+            finish(p).assertLoaded();
+        }
+        assertEquals(new ArrayList<Path>(), leftovers(shared));
+    }
+
+    @Test
+    void twoClassLoadersEachLoadTheirOwnCopy() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+                Class<?> mounts = loader.loadClass("io.overlay4j.Mounts");
+                Method isMountPoint = mounts.getMethod("isMountPoint", Path.class);
+                assertEquals(Boolean.TRUE, isMountPoint.invoke(null, Paths.get("/")));
+                assertFalse(mounts == Mounts.class);
+            }
+        }
+    }
+
+    @Test
+    void corruptedShimIsRefused() throws Exception {
+        Path bad = tmp.resolve("corrupted.jar");
+        try (ZipFile in = new ZipFile(jar.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
+            for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                byte[] data = readAll(in.getInputStream(entry));
+                if (entry.getName().equals(SHIM)) {
+                    data[data.length / 2] ^= 0x5a;
+                }
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(data);
+                out.closeEntry();
+            }
+        }
+        finish(start(bad, new ArrayList<String>(), false)).assertRefused(SHIM + " is corrupted", "replace the jar");
+    }
+
+    @Test
+    void unknownArchitectureListsWhatIsSupported() throws Exception {
+        run("-Dos.arch=sparcv9").assertRefused("no shim for linux-sparcv9", "linux-x86_64, linux-aarch64",
+                "-Doverlay4j.native.path=");
+    }
+
+    @Test
+    void nativePathOverride() throws Exception {
+        Path lib = tmp.resolve("liboverlay4j.so");
+        try (ZipFile in = new ZipFile(jar.toFile())) {
+            Files.write(lib, readAll(in.getInputStream(in.getEntry(SHIM))));
+        }
+        run("-Doverlay4j.native.path=" + lib).assertLoaded();
+        run("-Doverlay4j.native.path=" + tmp.resolve("missing.so"))
+                .assertRefused("cannot load " + tmp.resolve("missing.so") + " given by -Doverlay4j.native.path");
+    }
+
+    @Test
+    void staleDirectoriesOfDeadJvmsAreRemovedLiveOnesKept() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("t"));
+        // PIDs never reach 999999999 (pid_max is at most 2^22).
+        Path dead = Files.createDirectory(dir.resolve("overlay4j-999999999-dead"));
+        Files.write(dead.resolve("liboverlay4j.so"), new byte[] {1});
+        String self = Paths.get("/proc/self").toRealPath().getFileName().toString();
+        Path live = Files.createDirectory(dir.resolve("overlay4j-" + self + "-live"));
+        run("-Djava.io.tmpdir=" + dir).assertLoaded();
+        assertFalse(Files.exists(dead), "stale directory of a dead JVM was left");
+        assertTrue(Files.exists(live), "a live JVM's directory was removed");
+    }
+
+    @Test
+    void shimOfAnotherInterfaceVersionIsRefused() throws Exception {
+        Path jdk = Paths.get(System.getProperty("build.java.home", System.getProperty("java.home")));
+        Path include = Files.createDirectory(tmp.resolve("include"));
+        String header = new String(Files.readAllBytes(Paths.get("target/native/include/io_overlay4j_internal_Jni.h")),
+                StandardCharsets.UTF_8);
+        Files.write(include.resolve("io_overlay4j_internal_Jni.h"), header
+                .replace("io_overlay4j_internal_Jni_INTERFACE_VERSION 1L", "io_overlay4j_internal_Jni_INTERFACE_VERSION 99L")
+                .getBytes(StandardCharsets.UTF_8));
+        Path lib = tmp.resolve("liboverlay4j-other.so");
+        List<String> gcc = new ArrayList<>(Arrays.asList("gcc", "-shared", "-fPIC", "-o", lib.toString(),
+                "-I" + include, "-Iinclude", "-Inative", "-I" + jdk.resolve("include"),
+                "-I" + jdk.resolve("include/linux")));
+        try (Stream<Path> sources = Files.list(Paths.get("native"))) {
+            sources.filter(p -> p.toString().endsWith(".c")).forEach(p -> gcc.add(p.toString()));
+        }
+        FailureIT.run(gcc.toArray(new String[0]));
+        run("-Doverlay4j.native.path=" + lib).assertRefused("implements native interface version 99, this jar needs 1");
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        try (InputStream i = in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] b = new byte[8192];
+            for (int n; (n = i.read(b)) > 0;) {
+                out.write(b, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+}
