@@ -21,6 +21,10 @@ extern "C" {
 #define O4J_MOUNT_NOEXEC   0x08u
 #define O4J_MOUNT_NOATIME  0x10u
 #define O4J_MOUNT_RELATIME 0x20u
+/* The target and layer paths are canonical (as o4j_resolve_dir returns them):
+ * open them without following any symbolic link (openat2 RESOLVE_NO_SYMLINKS),
+ * so that a link swapped in after they were resolved is refused with ELOOP. */
+#define O4J_MOUNT_STRICT_PATHS 0x100u
 
 /* Unmount flags, mapped to MNT_* / UMOUNT_NOFOLLOW. */
 #define O4J_UNMOUNT_FORCE    0x01u
@@ -59,6 +63,7 @@ struct o4j_overlay {
  * and what the kernel wrote to the fs-context log ("e overlay: ..." lines). */
 struct o4j_result {
     char target[4096]; /* on success: the target, absolute, symbolic links resolved */
+    unsigned long long mount_id; /* on success: the new mount's ID (statx STATX_MNT_ID) */
     int err;           /* positive errno, 0 when no failure */
     const char *op;    /* "open", "fsopen", "fsconfig", "fsmount", "move_mount", "mount" */
     const char *path;  /* the path the failing call was given, when it took one; else NULL */
@@ -74,6 +79,13 @@ int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strateg
 /* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
 int o4j_unmount(const char *target, unsigned flags);
 
+/* Unmounts target only if the mount on top of it is mount_id: returns 0 when
+ * unmounted, -errno on failure, or 1 with *found set to the mount ID found there
+ * instead (another mount covers it, or it is gone), leaving that one alone.
+ * With O4J_UNMOUNT_EXPIRE there is no check (looking would clear the mark). */
+int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned flags,
+                   unsigned long long *found);
+
 /* A directory as the kernel resolves it: canonical path, device, and the ID of
  * the mount it lives on (statx STATX_MNT_ID, as in /proc/self/mountinfo). */
 struct o4j_dir {
@@ -82,9 +94,10 @@ struct o4j_dir {
     unsigned long long mount_id;
 };
 
-/* Opens path as a directory (symbolic links followed) and describes it.
- * Returns 0 or -errno (ENOENT, ENOTDIR, EACCES, ELOOP ... from open). */
-int o4j_resolve_dir(const char *path, struct o4j_dir *out);
+/* Opens path as a directory (symbolic links followed) and describes it; dev and
+ * mount_id only when ids is set (one more syscall). Returns 0 or -errno
+ * (ENOENT, ENOTDIR, EACCES, ELOOP ... from open). */
+int o4j_resolve_dir(const char *path, struct o4j_dir *out, int ids);
 
 /* The best strategy this kernel supports, found without mounting anything. */
 enum o4j_strategy o4j_probe_strategy(void);

@@ -39,6 +39,69 @@
 #endif
 
 static int linux_open(const char *path, int flags) { return open(path, flags); }
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#define O4J_RESOLVE_NO_SYMLINKS 0x04ull
+
+struct o4j_open_how {
+    unsigned long long flags, mode, resolve;
+};
+
+/* Without openat2 (before Linux 5.6, or under qemu-user), open normally and
+ * compare the name the kernel gives the result: a canonical path that led
+ * elsewhere went through a symbolic link. */
+static int open_and_compare(const char *path, int flags)
+{
+    char fdname[32], real[4096];
+    ssize_t n;
+    int fd = open(path, flags);
+
+    if (fd < 0)
+        return -1;
+    snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", fd);
+    n = readlink(fdname, real, sizeof real - 1);
+    if (n >= 0) {
+        real[n] = '\0';
+        if (strcmp(real, path) != 0) {
+            close(fd);
+            errno = ELOOP;
+            return -1;
+        }
+    }
+    return fd;
+}
+
+static int linux_open_strict(const char *path, int flags)
+{
+    static int no_openat2;
+    struct o4j_open_how how = {(unsigned long long)flags, 0, O4J_RESOLVE_NO_SYMLINKS};
+    int fd;
+
+    if (__atomic_load_n(&no_openat2, __ATOMIC_RELAXED))
+        return open_and_compare(path, flags);
+    fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS) {
+        __atomic_store_n(&no_openat2, 1, __ATOMIC_RELAXED);
+        return open_and_compare(path, flags);
+    }
+    return fd;
+}
+
+static int linux_mount_id(int dfd, const char *path, unsigned long long *id)
+{
+    struct statx stx;
+
+    if (statx(dfd, path, (*path ? 0 : AT_EMPTY_PATH) | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
+        return -1;
+    if (!(stx.stx_mask & STATX_MNT_ID)) {
+        errno = ENOSYS;
+        return -1;
+    }
+    *id = stx.stx_mnt_id;
+    return 0;
+}
 static int linux_fsopen(const char *fsname, unsigned flags)
 {
     return (int)syscall(SYS_fsopen, fsname, flags);
@@ -58,7 +121,7 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 }
 
 const struct o4j_sys o4j_sys_linux = {
-    linux_open, close, read, readlink, linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount,
+    linux_open, linux_open_strict, linux_mount_id, close, read, readlink, linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount,
     mount, umount2,
 };
 
@@ -132,7 +195,7 @@ static unsigned long ms_flags(unsigned flags)
 
 /* Hands one directory to the fs context, by descriptor or by name. */
 static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const char *path,
-                   int by_fd, struct o4j_result *e)
+                   int by_fd, int strict, struct o4j_result *e)
 {
     int rc, dfd;
 
@@ -165,7 +228,7 @@ static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const c
         }
         return sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, key, value, 0) ? fail(e, "fsconfig", path) : 0;
     }
-    dfd = sys->open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    dfd = (strict ? sys->open_strict : sys->open)(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return fail(e, "open", path);
     rc = sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FD, key, NULL, dfd) ? fail(e, "fsconfig", path) : 0;
@@ -176,17 +239,18 @@ static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const c
 static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overlay *ov, int by_fd,
                      struct o4j_result *e)
 {
-    int rc = 0;
+    int rc = 0, strict = (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0;
 
     /* As mount(8) does, so that mountinfo shows "overlay" rather than "none". */
     if (sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, "source", "overlay", 0))
         rc = fail(e, "fsconfig", NULL);
     for (size_t i = 0; i < ov->nlower + ov->ndata && !rc; i++)
-        rc = set_dir(sys, fsfd, i < ov->nlower ? "lowerdir+" : "datadir+", ov->lowerdirs[i], by_fd, e);
+        rc = set_dir(sys, fsfd, i < ov->nlower ? "lowerdir+" : "datadir+", ov->lowerdirs[i], by_fd,
+                     strict, e);
     if (!rc && ov->upperdir)
-        rc = set_dir(sys, fsfd, "upperdir", ov->upperdir, by_fd, e);
+        rc = set_dir(sys, fsfd, "upperdir", ov->upperdir, by_fd, strict, e);
     if (!rc && ov->workdir)
-        rc = set_dir(sys, fsfd, "workdir", ov->workdir, by_fd, e);
+        rc = set_dir(sys, fsfd, "workdir", ov->workdir, by_fd, strict, e);
     for (size_t i = 0; i < ov->noptions && !rc; i++) {
         const struct o4j_option *o = &ov->options[i];
 
@@ -219,6 +283,8 @@ static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov
             if (sys->move_mount(mfd, "", tfd, "",
                                 O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
                 rc = fail(e, "move_mount", target);
+            else if (sys->mount_id(mfd, "", &e->mount_id))
+                e->mount_id = 0; /* unknown (qemu-user): the unmount check is then skipped */
             /* Closing the detached mount's descriptor frees it when move_mount failed. */
             sys->close(mfd);
         }
@@ -330,11 +396,13 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
 {
     struct o4j_result scratch;
     struct o4j_result *e = res ? res : &scratch;
+    int strict = (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0;
     char fdname[32];
-    ssize_t n;
+    ssize_t n = 0;
     int rc, tfd;
 
     e->target[0] = '\0';
+    e->mount_id = 0;
     e->err = 0;
     e->op = e->path = NULL;
     e->log[0] = '\0';
@@ -346,17 +414,26 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     /* Resolve the target before anything exists: a missing target must not fail
      * only after CMD_CREATE has made workdir/work, and every strategy mounts on
      * the directory opened here, not on whatever the path names later. */
-    tfd = sys->open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    tfd = (strict ? sys->open_strict : sys->open)(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (tfd < 0)
         return fail(e, "open", target);
     snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", tfd);
-    n = sys->readlink(fdname, e->target, sizeof e->target - 1);
+    /* A strict target is canonical already; otherwise ask the kernel for its name. */
+    if (!strict)
+        n = sys->readlink(fdname, e->target, sizeof e->target - 1);
     e->target[n > 0 ? n : 0] = '\0';
     switch (strategy) {
     case O4J_STRATEGY_FD: rc = mount_new_api(sys, ov, tfd, target, 1, e); break;
     case O4J_STRATEGY_STRING: rc = mount_new_api(sys, ov, tfd, target, 0, e); break;
-    /* Without /proc (n < 0) mount(2) takes the path as given. */
-    case O4J_STRATEGY_LEGACY: rc = mount_legacy(sys, ov, n > 0 ? fdname : target, e); break;
+    case O4J_STRATEGY_LEGACY: {
+        char probe[1];
+
+        /* mount(2) on the opened directory through its /proc name; without /proc, on the path. */
+        rc = mount_legacy(sys, ov, n > 0 || sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target, e);
+        if (!rc && sys->mount_id(AT_FDCWD, target, &e->mount_id))
+            e->mount_id = 0;
+        break;
+    }
     default: errno = EINVAL; rc = fail(e, "mount", NULL); break;
     }
     sys->close(tfd);
@@ -381,6 +458,22 @@ static int umount_flags(unsigned flags)
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags)
 {
     return sys->umount2(target, umount_flags(flags)) ? -errno : 0;
+}
+
+int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
+                        unsigned flags, unsigned long long *found)
+{
+    unsigned long long top;
+
+    /* umount2 takes a path and removes whatever is on top: look first. ID 0 means
+     * the mount's ID could not be read when it was made; then there is no check.
+     * Nor with EXPIRE: looking counts as a use and would clear the expiry mark. */
+    if (mount_id && !(flags & O4J_UNMOUNT_EXPIRE) && sys->mount_id(AT_FDCWD, target, &top) == 0 &&
+        top != mount_id) {
+        *found = top;
+        return 1;
+    }
+    return o4j_unmount_with(sys, target, flags);
 }
 
 /* Asks an unmounted fs context which "lowerdir+" forms it accepts; creates
@@ -412,26 +505,54 @@ int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strateg
     return o4j_mount_with(&o4j_sys_linux, ov, target, strategy, res);
 }
 
-int o4j_resolve_dir(const char *path, struct o4j_dir *out)
+/* Absolute, without "." or ".." components or doubled slashes: if such a path
+ * opens with no symbolic link on the way, it is its own canonical form. */
+static int is_plain_absolute(const char *p)
 {
-    struct statx stx;
+    if (*p != '/')
+        return 0;
+    for (const char *c = p; *c; c++) {
+        if (c[0] == '/' && (c[1] == '/' ||
+                            (c[1] == '.' && (c[2] == '/' || !c[2] || (c[2] == '.' && (c[3] == '/' || !c[3]))))))
+            return 0;
+    }
+    return p[1] == '\0' || p[strlen(p) - 1] != '/';
+}
+
+int o4j_resolve_dir(const char *path, struct o4j_dir *out, int ids)
+{
+    const struct o4j_sys *sys = &o4j_sys_linux;
     char fdname[32];
     ssize_t n;
-    int rc = 0, fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0, fd = -1;
 
-    if (fd < 0)
-        return -errno;
-    snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", fd);
-    if ((n = readlink(fdname, out->path, sizeof out->path - 1)) < 0)
-        rc = -errno;
-    else if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
-        rc = -errno;
-    else if (!(stx.stx_mask & STATX_MNT_ID))
-        rc = -ENOSYS;
-    if (!rc) {
-        out->path[n] = '\0';
-        out->dev = ((unsigned long long)stx.stx_dev_major << 32) | stx.stx_dev_minor;
-        out->mount_id = stx.stx_mnt_id;
+    /* The common case costs two syscalls: a plain absolute path that opens with no
+     * symbolic link on the way is canonical. Otherwise the kernel names the directory. */
+    if (is_plain_absolute(path) && strlen(path) < sizeof out->path)
+        fd = sys->open_strict(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        strcpy(out->path, path);
+    } else {
+        if ((fd = sys->open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            return -errno;
+        snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", fd);
+        if ((n = sys->readlink(fdname, out->path, sizeof out->path - 1)) < 0)
+            rc = -errno;
+        else
+            out->path[n] = '\0';
+    }
+    out->dev = out->mount_id = 0;
+    if (!rc && ids) {
+        struct statx stx;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
+            rc = -errno;
+        else if (!(stx.stx_mask & STATX_MNT_ID))
+            rc = -ENOSYS;
+        else {
+            out->dev = ((unsigned long long)stx.stx_dev_major << 32) | stx.stx_dev_minor;
+            out->mount_id = stx.stx_mnt_id;
+        }
     }
     close(fd);
     return rc;
@@ -440,6 +561,12 @@ int o4j_resolve_dir(const char *path, struct o4j_dir *out)
 int o4j_unmount(const char *target, unsigned flags)
 {
     return o4j_unmount_with(&o4j_sys_linux, target, flags);
+}
+
+int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned flags,
+                   unsigned long long *found)
+{
+    return o4j_unmount_if_with(&o4j_sys_linux, target, mount_id, flags, found);
 }
 
 /* Probed once per process: the kernel does not change under us. A probe that

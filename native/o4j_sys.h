@@ -11,6 +11,9 @@
 
 struct o4j_sys {
     int (*open)(const char *path, int flags);
+    /* open() that refuses symbolic links in any component (openat2 RESOLVE_NO_SYMLINKS). */
+    int (*open_strict)(const char *path, int flags);
+    int (*mount_id)(int dfd, const char *path, unsigned long long *id); /* statx STATX_MNT_ID; 0 or -1 */
     int (*close)(int fd);
     ssize_t (*read)(int fd, void *buf, size_t len);
     ssize_t (*readlink)(const char *path, char *buf, size_t len);
@@ -28,6 +31,8 @@ extern const struct o4j_sys o4j_sys_linux;
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
                    enum o4j_strategy strategy, struct o4j_result *res);
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags);
+int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
+                        unsigned flags, unsigned long long *found);
 int o4j_probe_with(const struct o4j_sys *sys);
 
 #endif

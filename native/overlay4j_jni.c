@@ -17,6 +17,7 @@ _Static_assert(io_overlay4j_internal_Jni_MOUNT_NODEV == O4J_MOUNT_NODEV, "flag")
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_NOEXEC == O4J_MOUNT_NOEXEC, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_NOATIME == O4J_MOUNT_NOATIME, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_RELATIME == O4J_MOUNT_RELATIME, "flag");
+_Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICT_PATHS == O4J_MOUNT_STRICT_PATHS, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_FORCE == O4J_UNMOUNT_FORCE, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_DETACH == O4J_UNMOUNT_DETACH, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_EXPIRE == O4J_UNMOUNT_EXPIRE, "flag");
@@ -106,9 +107,11 @@ static void release(char *s, char *buf)
         free(s);
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls,
-                                                                   jbyteArray spec, jint flags,
-                                                                   jbyteArray target, jint strategy)
+/* Returns the new mount's ID: a primitive, so nothing can fail in here after the
+ * mount exists and leave it behind unreported. */
+JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
+                                                              jint flags, jbyteArray target,
+                                                              jint strategy)
 {
     char spec_buf[2048], target_buf[512];
     const char *lower_buf[16];
@@ -120,11 +123,11 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, j
     size_t nlower, nopt;
     jsize len;
     char *blob, *dest = NULL;
-    jbyteArray mounted_on = NULL;
+    jlong mount_id = 0;
 
     (void)cls;
     if (!(blob = copy_in(env, spec, spec_buf, sizeof spec_buf, &len)))
-        return NULL;
+        return 0;
     if (o4j_spec_count(blob, (size_t)len, &nlower, &nopt) != 0) {
         throw_malformed(env);
         goto out;
@@ -140,7 +143,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, j
     if (o4j_mount(&ov, dest, (enum o4j_strategy)strategy, &r) != 0)
         throw_syscall(env, r.err, r.op, r.path, r.log);
     else
-        mounted_on = to_bytes(env, r.target);
+        mount_id = (jlong)r.mount_id;
     goto out;
 oom:
     throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
@@ -152,7 +155,7 @@ out:
     if (opts != opt_buf)
         free(opts);
     release(blob, spec_buf);
-    return mounted_on;
+    return mount_id;
 }
 
 JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclass cls,
@@ -184,17 +187,37 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNI
     (void)cls;
     if (!p)
         return NULL;
-    rc = o4j_resolve_dir(p, &d);
+    rc = o4j_resolve_dir(p, &d, ids != NULL);
     if (rc) {
         throw_syscall(env, -rc, "open", p, NULL);
     } else {
         jlong values[2] = {(jlong)d.dev, (jlong)d.mount_id};
 
-        (*env)->SetLongArrayRegion(env, ids, 0, 2, values);
+        if (ids)
+            (*env)->SetLongArrayRegion(env, ids, 0, 2, values);
         result = to_bytes(env, d.path);
     }
     release(p, buf);
     return result;
+}
+
+JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_unmountIf(JNIEnv *env, jclass cls,
+                                                                  jbyteArray target, jlong mount_id,
+                                                                  jint flags)
+{
+    char buf[512];
+    char *dest = copy_in(env, target, buf, sizeof buf, NULL);
+    unsigned long long found = 0;
+    int rc;
+
+    (void)cls;
+    if (!dest)
+        return 0;
+    rc = o4j_unmount_if(dest, (unsigned long long)mount_id, (unsigned)flags, &found);
+    if (rc < 0)
+        throw_syscall(env, -rc, "umount2", dest, NULL);
+    release(dest, buf);
+    return rc == 1 ? (jlong)found : 0;
 }
 
 JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_probeStrategy(JNIEnv *env, jclass cls)

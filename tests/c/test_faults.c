@@ -40,6 +40,13 @@ static int new_fd(enum step s)
 }
 
 static int fake_open(const char *p, int fl) { (void)p; (void)fl; return new_fd(S_OPEN); }
+static int fake_mount_id(int dfd, const char *p, unsigned long long *id)
+{
+    (void)dfd;
+    (void)p;
+    *id = 77;
+    return 0;
+}
 static int fake_close(int fd) { (void)fd; f.open_fds--; return 0; }
 static ssize_t fake_read(int fd, void *buf, size_t len)
 {
@@ -89,7 +96,7 @@ static int fake_mount(const char *a, const char *b, const char *c, unsigned long
 static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
 
 static const struct o4j_sys fake = {
-    fake_open, fake_close, fake_read, fake_readlink, fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount,
+    fake_open, fake_open, fake_mount_id, fake_close, fake_read, fake_readlink, fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount,
     fake_mount, fake_umount2,
 };
 
@@ -125,6 +132,7 @@ static void every_failure_cleans_up(void)
                         CHECK(rc == 0); /* the step was not called that often: success */
                         CHECK(f.mounted == 1);
                         CHECK_STR(e.target, "/canonical/t");
+                        CHECK(e.mount_id == 77);
                     } else {
                         CHECK(e.target[0] == '\0');
                         CHECK(rc == -errs[k]);
@@ -183,6 +191,19 @@ static void failing_path_is_reported(void)
     CHECK_STR(e.path, "/t");
 }
 
+static void unmount_if_leaves_other_mounts_alone(void)
+{
+    unsigned long long found = 0;
+
+    reset(-1, 0, 0);
+    CHECK(o4j_unmount_if_with(&fake, "/t", 12, 0, &found) == 1); /* the fake says 77 is on top */
+    CHECK(found == 77);
+    CHECK(f.calls[S_UMOUNT2] == 0);
+    CHECK(o4j_unmount_if_with(&fake, "/t", 77, 0, &found) == 0);
+    CHECK(f.calls[S_UMOUNT2] == 1);
+    CHECK(o4j_unmount_if_with(&fake, "/t", 0, 0, &found) == 0); /* ID unknown: no check */
+}
+
 static void unmount_returns_errno(void)
 {
     reset(S_UMOUNT2, 0, EBUSY);
@@ -212,6 +233,7 @@ int main(void)
     kernel_log_is_bounded();
     failing_path_is_reported();
     unmount_returns_errno();
+    unmount_if_leaves_other_mounts_alone();
     probe_closes_everything();
     CHECK_DONE();
 }

@@ -120,11 +120,11 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
     snprintf(fresh, sizeof fresh, "%s/fresh-work", root);
     snprintf(missing, sizeof missing, "%s/missing-target", root);
     mkdir(fresh, 0755);
-    CHECK(o4j_resolve_dir(merged, &before) == 0);
+    CHECK(o4j_resolve_dir(merged, &before, 1) == 0);
     CHECK(o4j_mount(&ov, missing, s, &e) == -ENOENT);
     CHECK(e.path && strcmp(e.path, missing) == 0);
     CHECK(rmdir(fresh) == 0); /* fails with ENOTEMPTY if the kernel made fresh/work */
-    CHECK(o4j_resolve_dir(merged, &after) == 0 && after.mount_id == before.mount_id);
+    CHECK(o4j_resolve_dir(merged, &after, 1) == 0 && after.mount_id == before.mount_id);
 }
 
 /* qemu-user 7.2 sets STATX_MNT_ID in stx_mask but leaves stx_mnt_id 0; a real kernel never gives "/" ID 0. */
@@ -132,36 +132,54 @@ static int mount_ids_reported(void)
 {
     struct o4j_dir d;
 
-    return o4j_resolve_dir("/", &d) == 0 && d.mount_id != 0;
+    return o4j_resolve_dir("/", &d, 1) == 0 && d.mount_id != 0;
 }
 
 static void resolves_directories_and_targets(void)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
-    struct o4j_dir parent, mounted, viaLink;
+    struct o4j_dir parent, mounted, via_link, dotted;
     struct o4j_result r;
-    char link[96], file[96];
+    char link[96], file[96], dots[128];
+    unsigned long long found;
 
     snprintf(link, sizeof link, "%s/link-to-merged", root);
     CHECK(symlink(merged, link) == 0);
-    CHECK(o4j_resolve_dir(link, &viaLink) == 0);
-    CHECK_STR(viaLink.path, merged);
-    CHECK(o4j_resolve_dir(merged, &parent) == 0);
+    CHECK(o4j_resolve_dir(link, &via_link, 0) == 0);
+    CHECK_STR(via_link.path, merged);
+    snprintf(dots, sizeof dots, "%s/./lower1/../merged", root);
+    CHECK(o4j_resolve_dir(dots, &dotted, 0) == 0);
+    CHECK_STR(dotted.path, merged);
+    CHECK(o4j_resolve_dir(merged, &parent, 1) == 0);
     CHECK(o4j_mount(&ov, link, O4J_STRATEGY_AUTO, &r) == 0);
     CHECK_STR(r.target, merged); /* the canonical target, not the link */
-    CHECK(o4j_resolve_dir(merged, &mounted) == 0);
-    if (mount_ids_reported())
+    CHECK(o4j_resolve_dir(merged, &mounted, 1) == 0);
+    if (mount_ids_reported()) {
         CHECK(mounted.mount_id != parent.mount_id);
-    else
-        printf("SKIP mount id check: statx gives mount id 0 (qemu-user does not pass stx_mnt_id through)\n");
+        CHECK(r.mount_id == mounted.mount_id);
+        CHECK(o4j_unmount_if(merged, r.mount_id + 1000, 0, &found) == 1 && found == r.mount_id);
+    } else {
+        printf("SKIP mount id checks: statx gives mount id 0 (qemu-user does not pass stx_mnt_id through)\n");
+    }
     CHECK(mounted.dev != parent.dev);
-    CHECK(o4j_unmount(merged, 0) == 0);
-    CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent) == -ENOENT);
+    CHECK(o4j_unmount_if(merged, r.mount_id, 0, &found) == 0);
+    CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent, 0) == -ENOENT);
     snprintf(file, sizeof file, "%s/same.txt", l1);
-    CHECK(o4j_resolve_dir(file, &parent) == -ENOTDIR);
+    CHECK(o4j_resolve_dir(file, &parent, 0) == -ENOTDIR);
     CHECK(o4j_mount(&ov, file, O4J_STRATEGY_AUTO, &r) == -ENOTDIR);
     CHECK_STR(r.op, "open");
+
+    /* Strict paths: a symbolic link anywhere is refused, for the target and for layers. */
+    ov.flags = O4J_MOUNT_STRICT_PATHS;
+    CHECK(o4j_mount(&ov, link, O4J_STRATEGY_AUTO, &r) == -ELOOP);
+    CHECK_STR(r.path, link);
+    lowers[1] = link;
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_FD, &r) == -ELOOP || o4j_probe_strategy() != O4J_STRATEGY_FD);
+    lowers[1] = l2;
+    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_AUTO, &r) == 0);
+    CHECK_STR(r.target, merged);
+    CHECK(o4j_unmount(merged, 0) == 0);
     unlink(link);
 }
 

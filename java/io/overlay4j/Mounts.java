@@ -89,9 +89,9 @@ public final class Mounts {
     public static boolean isMountPoint(Path path) throws IOException {
         Objects.requireNonNull(path, "path must not be null");
         String action = "look up the mount of " + path;
-        Directory dir = Layers.resolve(path, "directory", action);
+        Directory dir = Layers.resolve(path, "directory", action, true);
         Path parent = dir.path.getParent();
-        return parent == null || dir.mountId != Layers.resolve(parent, "parent directory", action).mountId;
+        return parent == null || dir.mountId != Layers.resolve(parent, "parent directory", action, true).mountId;
     }
 
     static void unmount(Kernel kernel, Path target, UnmountOption... options) throws IOException {

@@ -81,21 +81,42 @@ public final class Overlay {
      */
     public OverlayMount mount(Path target) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
+        String action = "mount overlay on " + target;
+        Path dir = Layers.resolve(target, "target", action, false).path;
+        byte[] dirBytes = PathBytes.of(dir);
+        String key = dir.toString();
+        ActiveMounts.reserve(key, action);
         long start = System.nanoTime();
-        byte[] mountedOn;
+        long mountId;
         try {
-            // The C core resolves the target (one open, one readlink): it mounts on the
-            // directory it opened and tells us its canonical path.
-            mountedOn = kernel.mount(spec, flags, PathBytes.of(target), strategy.code);
+            // Strict: dir is canonical, so the C core refuses any symbolic link swapped in since.
+            mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dirBytes, strategy.code);
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, "mount overlay on " + target.toAbsolutePath(), target.toString());
+            ActiveMounts.release(key, null);
+            throw Errors.fromSyscall(e, "mount overlay on " + dir, dir.toString());
+        } catch (RuntimeException | Error e) {
+            ActiveMounts.release(key, null);
+            throw e;
         }
-        OverlayMount m = new OverlayMount(this, mountedOn, kernel);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("mounted overlay on {} with strategy {} in {} us: {}", m.target(), strategy,
-                    (System.nanoTime() - start) / 1000, options());
+        OverlayMount m = null;
+        try {
+            m = new OverlayMount(this, dir, dirBytes, mountId, kernel);
+            ActiveMounts.register(key, m);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir, mountId, strategy,
+                        (System.nanoTime() - start) / 1000, options());
+            }
+            return m;
+        } catch (RuntimeException | Error e) {
+            // Mounted, but this side failed: take the mount down again rather than leak it.
+            try {
+                kernel.unmountIf(dirBytes, mountId, Jni.UNMOUNT_DETACH);
+            } catch (SyscallException | RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            ActiveMounts.release(key, m);
+            throw e;
         }
-        return m;
     }
 
     /** Canonical lower directories, highest priority first. */

@@ -1,36 +1,45 @@
 package io.overlay4j;
 
+import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
-import io.overlay4j.internal.PathBytes;
+import io.overlay4j.internal.Log;
+import io.overlay4j.internal.MountTable;
+import io.overlay4j.internal.SyscallException;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /**
  * A mounted overlay. {@link #close()} unmounts it; it is idempotent, and after a
- * failed unmount (EBUSY) it can be called again.
+ * failed unmount (EBUSY) it can be called again. Safe to use from several threads.
  */
 public final class OverlayMount implements Closeable {
+    private static final Log LOG = Log.get(OverlayMount.class);
+
     private final Overlay overlay;
+    private final Path target;
     private final byte[] targetBytes;
+    private final long mountId;
     private final Kernel kernel;
-    private Path target;
     private boolean mounted = true;
 
-    OverlayMount(Overlay overlay, byte[] targetBytes, Kernel kernel) {
+    OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, Kernel kernel) {
         this.overlay = overlay;
+        this.target = target;
         this.targetBytes = targetBytes;
+        this.mountId = mountId;
         this.kernel = kernel;
     }
 
-    /** The mount point: absolute, symbolic links resolved, as it was when mounted. */
-    public synchronized Path target() {
-        if (target == null) {
-            target = Paths.get(PathBytes.decode(targetBytes));
-        }
+    /** The mount point: absolute, symbolic links resolved. */
+    public Path target() {
         return target;
+    }
+
+    /** The kernel's ID of this mount (as in /proc/self/mountinfo); 0 if the kernel did not tell. */
+    public long mountId() {
+        return mountId;
     }
 
     public Overlay overlay() {
@@ -42,12 +51,34 @@ public final class OverlayMount implements Closeable {
         return mounted;
     }
 
-    /** Unmounts with umount2(2) flags; does nothing if already unmounted through this object. */
+    /**
+     * Unmounts with umount2(2) flags; does nothing if already unmounted through this
+     * object. Only this mount is removed: if another mount now covers the target,
+     * nothing is unmounted and a FileSystemException (EBUSY) says so; if this mount
+     * was already removed by someone else, there is nothing left to do.
+     */
     public synchronized void unmount(UnmountOption... options) throws IOException {
         int flags = UnmountOption.bits(options);
-        if (mounted) {
-            Mounts.unmount(kernel, targetBytes, target(), flags);
-            mounted = false;
+        if (!mounted) {
+            return;
+        }
+        long start = System.nanoTime();
+        long found;
+        try {
+            found = kernel.unmountIf(targetBytes, mountId, flags);
+        } catch (SyscallException e) {
+            throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+        }
+        if (found != 0 && MountTable.contains(mountId)) {
+            throw Errors.precheck("EBUSY", "umount2", target.toString(), "unmount " + target, "another mount (ID "
+                    + found + ") now covers this overlay (ID " + mountId + ") on " + target
+                    + "; it was left alone: unmount that one first, then close this");
+        }
+        mounted = false;
+        ActiveMounts.release(target.toString(), this);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
+                    (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");
         }
     }
 
@@ -59,6 +90,6 @@ public final class OverlayMount implements Closeable {
 
     @Override
     public String toString() {
-        return "OverlayMount[" + target() + (isMounted() ? "" : ", unmounted") + "]";
+        return "OverlayMount[" + target + " mount ID " + mountId + (isMounted() ? "" : ", unmounted") + "]";
     }
 }

@@ -16,10 +16,13 @@ public final class Directory {
         this.mountId = mountId;
     }
 
-    /** @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ... */
-    public static Directory resolve(Path p) throws SyscallException {
-        long[] ids = new long[2];
-        byte[] canonical = Jni.resolveDirectory(PathBytes.of(p), ids);
-        return new Directory(Paths.get(PathBytes.decode(canonical)), ids[0], ids[1]);
+    /**
+     * @param ids whether to read device and mount ID too (one more syscall)
+     * @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ...
+     */
+    public static Directory resolve(Path p, boolean ids) throws SyscallException {
+        long[] values = ids ? new long[2] : null;
+        byte[] canonical = Jni.resolveDirectory(PathBytes.of(p), values);
+        return new Directory(Paths.get(PathBytes.decode(canonical)), ids ? values[0] : 0, ids ? values[1] : 0);
     }
 }

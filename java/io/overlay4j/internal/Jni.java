@@ -13,6 +13,8 @@ public final class Jni {
     @Native public static final int MOUNT_NOEXEC = 0x08;
     @Native public static final int MOUNT_NOATIME = 0x10;
     @Native public static final int MOUNT_RELATIME = 0x20;
+    /** Target and layer paths are canonical: refuse symbolic links swapped in since (ELOOP). */
+    @Native public static final int MOUNT_STRICT_PATHS = 0x100;
 
     @Native public static final int UNMOUNT_FORCE = 0x01;
     @Native public static final int UNMOUNT_DETACH = 0x02;
@@ -20,7 +22,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 1;
+    @Native public static final int INTERFACE_VERSION = 2;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -33,12 +35,15 @@ public final class Jni {
     private Jni() {
     }
 
-    /** Mounts the overlay spec (see {@link OverlaySpec}) on target; returns the canonical target. */
-    static native byte[] mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+    /** Mounts the overlay spec (see {@link OverlaySpec}) on target; returns the new mount's ID (0: unknown). */
+    static native long mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
 
     static native void unmount(byte[] target, int flags) throws SyscallException;
 
-    /** Opens path as a directory: returns its canonical path, and its device and mount ID in ids. */
+    /** Unmounts target if mountId is on top: 0 when done, else the ID of the mount found there. */
+    static native long unmountIf(byte[] target, long mountId, int flags) throws SyscallException;
+
+    /** Opens path as a directory: returns its canonical path, and its device and mount ID in ids (if given). */
     static native byte[] resolveDirectory(byte[] path, long[] ids) throws SyscallException;
 
     static native int probeStrategy();

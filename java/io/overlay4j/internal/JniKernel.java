@@ -10,8 +10,13 @@ final class JniKernel implements Kernel {
     }
 
     @Override
-    public byte[] mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException {
+    public long mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException {
         return Jni.mount(spec, flags, target, strategy);
+    }
+
+    @Override
+    public long unmountIf(byte[] target, long mountId, int flags) throws SyscallException {
+        return Jni.unmountIf(target, mountId, flags);
     }
 
     @Override

@@ -8,11 +8,14 @@ public interface Kernel {
     /**
      * Mounts the overlay {@code spec} (see {@link OverlaySpec}) on target with a strategy code.
      *
-     * @return the target as mounted on: absolute, symbolic links resolved
+     * @return the new mount's ID, 0 when the kernel does not tell
      */
-    byte[] mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+    long mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
 
     void unmount(byte[] target, int flags) throws SyscallException;
+
+    /** Unmounts target only if the mount on top is mountId: 0 when done, else the ID found there. */
+    long unmountIf(byte[] target, long mountId, int flags) throws SyscallException;
 
     /** The best strategy code this kernel supports, probed once. */
     int bestStrategy();

@@ -100,7 +100,7 @@ public final class Layers {
 
         Layer(String role, Path given, boolean lower) throws IOException {
             this.role = role;
-            this.dir = resolve(given, role, BUILD);
+            this.dir = resolve(given, role, BUILD, !lower);
             this.path = dir.path;
             this.lower = lower;
             String s = path.toString();
@@ -166,12 +166,12 @@ public final class Layers {
     }
 
     /**
-     * p opened as a directory: absolute, symbolic links resolved; a typed exception
-     * naming role when that fails.
+     * p opened as a directory: absolute, symbolic links resolved (with device and
+     * mount ID when ids is set); a typed exception naming role when that fails.
      */
-    public static Directory resolve(Path p, String role, String action) throws IOException {
+    public static Directory resolve(Path p, String role, String action, boolean ids) throws IOException {
         try {
-            return Directory.resolve(p);
+            return Directory.resolve(p, ids);
         } catch (SyscallException e) {
             String name = Errno.name(e.errno());
             String why;

@@ -42,6 +42,16 @@ public final class MountTable {
         return entries;
     }
 
+    /** Whether a mount with this ID is still in this process's mount namespace. */
+    public static boolean contains(long mountId) throws IOException {
+        for (Entry e : overlays()) {
+            if (e.mountId == mountId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Entry parse(byte[] blob) {
         Entry e = new Entry();
         for (int start = 0, end; start < blob.length; start = end + 1) {

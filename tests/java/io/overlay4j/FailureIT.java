@@ -123,8 +123,7 @@ class FailureIT {
     void missingTarget() throws IOException {
         Overlay ov = rw().build();
         fails(NoSuchFileException.class, "ENOENT", () -> ov.mount(tmp.resolve("nt")),
-                "mount overlay on " + tmp.resolve("nt") + " failed: open " + tmp.resolve("nt")
-                        + ": No such file or directory");
+                "mount overlay on " + tmp.resolve("nt") + " failed: target " + tmp.resolve("nt") + " does not exist");
     }
 
     @Test
@@ -133,7 +132,7 @@ class FailureIT {
         fails(NotDirectoryException.class, "ENOTDIR", () -> rw().lowerdirs(file, l.lower2).build(),
                 "lowerdir 1 " + file.toRealPath() + " is not a directory");
         Overlay ov = rw().build();
-        fails(NotDirectoryException.class, "ENOTDIR", () -> ov.mount(file), "open " + file + ": Not a directory");
+        fails(NotDirectoryException.class, "ENOTDIR", () -> ov.mount(file), "target " + file + " is not a directory");
     }
 
     @Test

@@ -231,7 +231,8 @@ class LoaderIT {
         String header = new String(Files.readAllBytes(Paths.get("target/native/include/io_overlay4j_internal_Jni.h")),
                 StandardCharsets.UTF_8);
         Files.write(include.resolve("io_overlay4j_internal_Jni.h"), header
-                .replace("io_overlay4j_internal_Jni_INTERFACE_VERSION 1L", "io_overlay4j_internal_Jni_INTERFACE_VERSION 99L")
+                .replaceAll("io_overlay4j_internal_Jni_INTERFACE_VERSION [0-9]+L",
+                        "io_overlay4j_internal_Jni_INTERFACE_VERSION 99L")
                 .getBytes(StandardCharsets.UTF_8));
         Path lib = tmp.resolve("liboverlay4j-other.so");
         List<String> gcc = new ArrayList<>(Arrays.asList("gcc", "-shared", "-fPIC", "-o", lib.toString(),
@@ -241,7 +242,8 @@ class LoaderIT {
             sources.filter(p -> p.toString().endsWith(".c")).forEach(p -> gcc.add(p.toString()));
         }
         FailureIT.run(gcc.toArray(new String[0]));
-        run("-Doverlay4j.native.path=" + lib).assertRefused("implements native interface version 99, this jar needs 1");
+        run("-Doverlay4j.native.path=" + lib).assertRefused("implements native interface version 99, this jar needs "
+                + io.overlay4j.internal.Jni.INTERFACE_VERSION);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

@@ -119,13 +119,44 @@ class OverlayMountIT {
     }
 
     @Test
-    void mountsUnmountedByPath() throws IOException {
+    void closeAfterAnUnmountByPathRemovesNothingElse() throws IOException {
         OverlayMount m = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged);
         Mounts.unmount(l.merged);
         assertFalse(Files.exists(l.merged.resolve("same.txt")));
         assertTrue(m.isMounted(), "the OverlayMount object was not told");
-        ErrnoException e = (ErrnoException) assertThrows(FileSystemException.class, m::close);
-        assertEquals("EINVAL", e.errnoName());
+        m.close(); // nothing of ours is left there, and nothing else is touched
+        assertFalse(m.isMounted());
+        // The target is free for a new overlay4j mount.
+        Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged).close();
+    }
+
+    @Test
+    void aSecondOverlay4jMountOnOneTargetIsRefused() throws IOException {
+        try (OverlayMount first = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged)) {
+            Overlay other = Overlay.builder().lowerdirs(l.lower2, l.lower1).build();
+            FileSystemException e = assertThrows(FileSystemException.class, () -> other.mount(l.merged));
+            assertEquals("EBUSY", ((ErrnoException) e).errnoName());
+            assertTrue(e.getMessage().contains("already holds an overlay4j mount of this process (mount ID "
+                    + first.mountId() + ")"), e.getMessage());
+            assertEquals(1, Mounts.overlays().stream().filter(i -> i.target().equals(first.target())).count());
+            assertEquals("lower1", read(l.merged.resolve("same.txt")), "the first mount is still the one there");
+        }
+    }
+
+    @Test
+    void closeLeavesAMountThatCoversItsOwnAlone() throws Exception {
+        OverlayMount ours = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged);
+        FailureIT.run("mount", "-t", "tmpfs", "covering", l.merged.toString());
+        try {
+            FileSystemException e = assertThrows(FileSystemException.class, ours::close);
+            assertEquals("EBUSY", ((ErrnoException) e).errnoName());
+            assertTrue(e.getMessage().contains("now covers this overlay (ID " + ours.mountId() + ")"), e.getMessage());
+            assertTrue(ours.isMounted());
+        } finally {
+            FailureIT.run("umount", l.merged.toString());
+        }
+        ours.close();
+        assertFalse(Mounts.isMountPoint(l.merged));
     }
 
     @Test

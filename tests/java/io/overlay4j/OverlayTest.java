@@ -1,8 +1,10 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Errno;
+import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.SyscallException;
+import io.overlay4j.testing.RecordingLogger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +52,7 @@ class OverlayTest {
     void setUp() throws Exception {
         kernel = mock(Kernel.class);
         when(kernel.bestStrategy()).thenReturn(MountStrategy.FD.code);
-        // The kernel mounts on the target as given; resolving it is the C core's job.
-        when(kernel.mount(any(), anyInt(), any(), anyInt())).thenAnswer(call -> call.getArgument(2));
+        when(kernel.mount(any(), anyInt(), any(), anyInt())).thenReturn(4242L);
         a = Files.createDirectory(tmp.resolve("a"));
         b = Files.createDirectory(tmp.resolve("b"));
         c = Files.createDirectory(tmp.resolve("c"));
@@ -90,25 +91,25 @@ class OverlayTest {
 
     @Test
     void mountSendsEncodedSpecFlagsTargetAndStrategy() throws Exception {
-        when(kernel.mount(any(), anyInt(), any(), anyInt()))
-                .thenReturn(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
         Overlay ov = builder().lowerdirs(a, b).upperdir(upper).workdir(work).option("index", "off")
                 .option("userxattr").readOnly().build();
         OverlayMount m = ov.mount(target);
         ArgumentCaptor<byte[]> spec = ArgumentCaptor.forClass(byte[].class);
         ArgumentCaptor<byte[]> dest = ArgumentCaptor.forClass(byte[].class);
-        verify(kernel).mount(spec.capture(), eq(io.overlay4j.internal.Jni.MOUNT_RDONLY), dest.capture(),
+        verify(kernel).mount(spec.capture(), eq(Jni.MOUNT_RDONLY | Jni.MOUNT_STRICT_PATHS), dest.capture(),
                 eq(MountStrategy.FD.code));
         assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
                 + work.toRealPath() + "|Oindex=off|Ouserxattr|", spec(spec.getValue()));
-        assertArrayEquals(target.toString().getBytes(StandardCharsets.UTF_8), dest.getValue());
+        assertArrayEquals(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8), dest.getValue());
         assertEquals(target.toRealPath(), m.target());
+        assertEquals(4242L, m.mountId());
+        m.close();
         assertTrue(ov.isReadOnly());
     }
 
     @Test
     void forcedStrategyWins() throws Exception {
-        builder().lowerdirs(a, b).strategy(MountStrategy.LEGACY).build().mount(target);
+        builder().lowerdirs(a, b).strategy(MountStrategy.LEGACY).build().mount(target).close();
         verify(kernel).mount(any(), anyInt(), any(), eq(MountStrategy.LEGACY.code));
     }
 
@@ -126,23 +127,22 @@ class OverlayTest {
     @Test
     void closeUnmountsOnceAndCanBeRetriedAfterFailure() throws Exception {
         OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
-        doThrow(new SyscallException(Errno.value("EBUSY"), "umount2", null, null)).doNothing().when(kernel)
-                .unmount(any(), anyInt());
+        when(kernel.unmountIf(any(), eq(4242L), anyInt()))
+                .thenThrow(new SyscallException(Errno.value("EBUSY"), "umount2", null, null)).thenReturn(0L);
         FileSystemException busy = assertThrows(FileSystemException.class, m::close);
         assertEquals("EBUSY", ((ErrnoException) busy).errnoName());
         assertTrue(m.isMounted());
         m.close();
         m.close();
         assertFalse(m.isMounted());
-        verify(kernel, times(2)).unmount(any(), eq(0));
+        verify(kernel, times(2)).unmountIf(any(), eq(4242L), eq(0));
     }
 
     @Test
     void unmountOptionsBecomeFlags() throws Exception {
         OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
         m.unmount(UnmountOption.DETACH, UnmountOption.NOFOLLOW);
-        verify(kernel).unmount(any(), eq(io.overlay4j.internal.Jni.UNMOUNT_DETACH
-                | io.overlay4j.internal.Jni.UNMOUNT_NOFOLLOW));
+        verify(kernel).unmountIf(any(), eq(4242L), eq(Jni.UNMOUNT_DETACH | Jni.UNMOUNT_NOFOLLOW));
     }
 
     private FileSystemException mountFailingWith(String errnoName, String op, String path, String log)
@@ -200,6 +200,26 @@ class OverlayTest {
         assertEquals("lowerdirs[1] must not be null", e.getMessage());
         assertEquals("upperdir must not be null",
                 assertThrows(NullPointerException.class, () -> Overlay.builder().upperdir(null)).getMessage());
+    }
+
+    @Test
+    void aFailureAfterTheMountTakesTheMountDownAgain() throws Exception {
+        Overlay ov = builder().lowerdirs(a, b).build();
+        RecordingLogger.failNextDebug();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ov.mount(target));
+        assertEquals("logger failure injected by the test", e.getMessage());
+        verify(kernel).unmountIf(any(), eq(4242L), eq(Jni.UNMOUNT_DETACH));
+        ov.mount(target).close(); // the target is free again
+    }
+
+    @Test
+    void successLogsOnlyAtDebug() throws Exception {
+        RecordingLogger.clear();
+        builder().lowerdirs(a, b).build().mount(target).close();
+        assertTrue(RecordingLogger.events().size() >= 2, RecordingLogger.events().toString());
+        for (String event : RecordingLogger.events()) {
+            assertTrue(event.startsWith("DEBUG io.overlay4j."), event);
+        }
     }
 
     @Test
