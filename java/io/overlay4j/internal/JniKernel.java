@@ -4,6 +4,8 @@ package io.overlay4j.internal;
 final class JniKernel implements Kernel {
     static final JniKernel INSTANCE = new JniKernel();
 
+    private static final Log LOG = Log.get(JniKernel.class);
+
     private volatile int best;
 
     private JniKernel() {
@@ -24,12 +26,19 @@ final class JniKernel implements Kernel {
         Jni.unmount(target, flags);
     }
 
+    /** Probed once per class loader, however many threads ask first. */
     @Override
     public int bestStrategy() {
         int b = best;
         if (b == 0) {
-            b = Jni.probeStrategy();
-            best = b;
+            synchronized (this) {
+                b = best;
+                if (b == 0) {
+                    b = Jni.probeStrategy();
+                    best = b;
+                    LOG.debug("probed the kernel: best mount strategy code {} (1 fd, 2 string, 3 legacy)", b);
+                }
+            }
         }
         return b;
     }
