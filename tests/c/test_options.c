@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "kernel_sim.h"
 #include "overlay4j.h"
 
 static void formats_plain_overlay(void)
@@ -93,48 +94,6 @@ static void formats_data_only_layers(void)
     CHECK(o4j_spec_count(bad, sizeof bad, &nl, &no) == -EINVAL);
 }
 
-/* ---- the kernel's side, simulated: how it splits what we write, how it prints it ---- */
-
-/* seq_escape(): chars of set printed as \ooo. */
-static size_t seq_escape(char *out, const char *s, size_t n, const char *set)
-{
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (strchr(set, c) && c)
-            o += (size_t)sprintf(out + o, "\\%03o", c);
-        else
-            out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return o;
-}
-
-/* ovl_next_opt(): the option boundaries the kernel sees in a mount(2) string. */
-static int kernel_split(char *str, char **opts, int max)
-{
-    int n = 0;
-    char *p = str, *begin = str;
-
-    for (;; p++) {
-        if (*p == '\\' && p[1]) {
-            p++;
-        } else if (*p == ',' || !*p) {
-            int end = !*p;
-
-            *p = '\0';
-            if (n < max)
-                opts[n++] = begin;
-            if (end)
-                break;
-            begin = p + 1;
-        }
-    }
-    return n;
-}
-
 static void random_path(char *out, size_t max)
 {
     size_t n = 1 + (size_t)rand() % (max - 1);
@@ -147,74 +106,21 @@ static void random_path(char *out, size_t max)
     out[n] = '\0';
 }
 
-/* Entries of a decoded blob, in order, as "Tvalue" strings. */
-static int entries(const char *blob, size_t len, const char **out, int max)
-{
-    int n = 0;
-
-    for (size_t i = 0; i < len && n < max; i += strlen(blob + i) + 1)
-        out[n++] = blob + i;
-    return n;
-}
-
-static void check_decoded(const char *line, const char *target, const struct o4j_overlay *ov, int legacy)
-{
-    static char blob[1 << 16];
-    const char *e[32], *layers[32], *upper = NULL, *work = NULL;
-    long len = o4j_decode_mountinfo(line, blob, sizeof blob);
-    int n, nl = 0, index = 0;
-    size_t nlayers = ov->nlower + ov->ndata;
-
-    CHECK(len > 0);
-    n = entries(blob, (size_t)len, e, 32);
-    CHECK(n >= 2);
-    CHECK_STR(e[0], "I41");
-    CHECK(e[1][0] == 'T' && strcmp(e[1] + 1, target) == 0);
-    for (int i = 2; i < n; i++) {
-        switch (e[i][0]) {
-        case 'L': case 'D': layers[nl++] = e[i]; break;
-        case 'U': upper = e[i] + 1; break;
-        case 'W': work = e[i] + 1; break;
-        case 'O': index |= strcmp(e[i], "Oindex=off") == 0; break;
-        case 'M': CHECK(strncmp(e[i], "Mrw,relatime", 12) == 0); break;
-        }
-    }
-    CHECK(nl == (int)nlayers);
-    for (int i = 0; i < nl && i < (int)nlayers; i++) {
-        CHECK(layers[i][0] == ((size_t)i < ov->nlower ? 'L' : 'D'));
-        if (strcmp(layers[i] + 1, ov->lowerdirs[i]) != 0) {
-            fprintf(stderr, "%s: layer %d differs\n", legacy ? "legacy" : "new API", i);
-            check_failures++;
-        }
-    }
-    CHECK((upper == NULL) == (ov->upperdir == NULL));
-    if (ov->upperdir && upper && work) {
-        CHECK_STR(upper, ov->upperdir);
-        CHECK_STR(work, ov->workdir);
-    }
-    CHECK(index);
-}
-
-/* decode(display(encode(x))) == x over random byte strings, for both the legacy
- * option string and the new API's per-layer options; and no path ever adds an
- * option of its own when the kernel splits the string. */
+/* kernel_sim.h's round trip over random byte strings (tests/fuzz does it over fuzzed ones). */
 static void mountinfo_round_trip_property(void)
 {
-    static char paths[9][64], target[64], opts[1 << 14], line[1 << 16];
+    static char paths[9][64], target[64];
     const char *layers[6];
     struct o4j_option index = {"index", "off"};
 
     srand(4242);
     for (int iter = 0; iter < 3000; iter++) {
         struct o4j_overlay ov = {layers, 0, NULL, NULL, &index, 1, 0, 0};
-        char *split[64];
-        size_t o = 0, nlayers;
-        int nsplit;
+        const char *why;
 
         ov.nlower = 1 + (size_t)rand() % 4;
         ov.ndata = (size_t)rand() % 3;
-        nlayers = ov.nlower + ov.ndata;
-        for (size_t i = 0; i < nlayers; i++) {
+        for (size_t i = 0; i < ov.nlower + ov.ndata; i++) {
             random_path(paths[i], sizeof paths[i]);
             layers[i] = paths[i];
         }
@@ -225,46 +131,10 @@ static void mountinfo_round_trip_property(void)
             ov.workdir = paths[8];
         }
         random_path(target, sizeof target);
-
-        /* Legacy: the kernel splits our string, then prints each option escaped. */
-        o4j_format_options(&ov, opts, sizeof opts);
-        nsplit = kernel_split(opts, split, 64);
-        CHECK(nsplit == (ov.upperdir ? 4 : 2)); /* lowerdir, [upperdir, workdir,] index */
-        CHECK(strncmp(split[0], "lowerdir=", 9) == 0);
-        if (ov.upperdir) {
-            CHECK(strncmp(split[1], "upperdir=", 9) == 0);
-            CHECK(strncmp(split[2], "workdir=", 8) == 0);
+        if ((why = sim_round_trip(&ov, target)) != NULL) {
+            fprintf(stderr, "iteration %d: %s\n", iter, why);
+            check_failures++;
         }
-        o = (size_t)sprintf(line, "41 29 0:50 / ");
-        o += seq_escape(line + o, target, strlen(target), " \t\n\\");
-        o += (size_t)sprintf(line + o, " rw,relatime shared:1 - overlay overlay rw");
-        for (int i = 0; i < nsplit; i++) {
-            char *eq = strchr(split[i], '=');
-
-            line[o++] = ',';
-            memcpy(line + o, split[i], (size_t)(eq - split[i] + 1));
-            o += (size_t)(eq - split[i] + 1);
-            o += seq_escape(line + o, eq + 1, strlen(eq + 1), ", \t\n\\");
-        }
-        line[o] = '\0';
-        check_decoded(line, target, &ov, 1);
-
-        /* New API: one option per layer, raw names, printed escaped. */
-        o = (size_t)sprintf(line, "41 29 0:50 / ");
-        o += seq_escape(line + o, target, strlen(target), " \t\n\\");
-        o += (size_t)sprintf(line + o, " rw,relatime - overlay overlay rw");
-        for (size_t i = 0; i < nlayers; i++) {
-            o += (size_t)sprintf(line + o, i < ov.nlower ? ",lowerdir+=" : ",datadir+=");
-            o += seq_escape(line + o, layers[i], strlen(layers[i]), ", \t\n\\");
-        }
-        if (ov.upperdir) {
-            o += (size_t)sprintf(line + o, ",upperdir=");
-            o += seq_escape(line + o, ov.upperdir, strlen(ov.upperdir), ", \t\n\\");
-            o += (size_t)sprintf(line + o, ",workdir=");
-            o += seq_escape(line + o, ov.workdir, strlen(ov.workdir), ", \t\n\\");
-        }
-        o += (size_t)sprintf(line + o, ",index=off,uuid=on\n");
-        check_decoded(line, target, &ov, 0);
     }
 }
 

@@ -1,5 +1,6 @@
 package io.overlay4j;
 
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  */
 public final class OverlayMount implements Closeable {
     private static final Log LOG = Log.get(OverlayMount.class);
+    private static final int BUSY_RETRIES = 5;
 
     private final Overlay overlay;
     private final Path target;
@@ -63,12 +65,7 @@ public final class OverlayMount implements Closeable {
             return;
         }
         long start = System.nanoTime();
-        long found;
-        try {
-            found = kernel.unmountIf(targetBytes, mountId, flags);
-        } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, "unmount " + target, target.toString());
-        }
+        long found = unmountOnce(flags, 0);
         if (found != 0 && MountTable.contains(mountId)) {
             throw Errors.precheck("EBUSY", "umount2", target.toString(), "unmount " + target, "another mount (ID "
                     + found + ") now covers this overlay (ID " + mountId + ") on " + target
@@ -79,6 +76,28 @@ public final class OverlayMount implements Closeable {
         if (LOG.isDebugEnabled()) {
             LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
                     (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");
+        }
+    }
+
+    /**
+     * A path lookup in progress (another thread resolving this target, a stat of the
+     * mount point) keeps a mount busy for microseconds: retry EBUSY a few times,
+     * briefly, before reporting it. A mount kept busy by open files stays busy.
+     */
+    private long unmountOnce(int flags, int attempt) throws IOException {
+        try {
+            return kernel.unmountIf(targetBytes, mountId, flags);
+        } catch (SyscallException e) {
+            if (attempt < BUSY_RETRIES && "EBUSY".equals(Errno.name(e.errno()))) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+                }
+                return unmountOnce(flags, attempt + 1);
+            }
+            throw Errors.fromSyscall(e, "unmount " + target, target.toString());
         }
     }
 
