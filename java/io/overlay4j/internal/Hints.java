@@ -14,6 +14,11 @@ final class Hints {
                         ? "unmounting needs CAP_SYS_ADMIN in the mount's namespace (run as root)"
                         : "mounting needs CAP_SYS_ADMIN (run as root, or in a user namespace with its own mount "
                                 + "namespace and the userxattr option)";
+            case "ELOOP":
+                return "open".equals(operation)
+                        ? "a symbolic link appeared in this path after it was resolved; overlay4j does not follow "
+                                + "links swapped in after validation: check who changed it, then build the Overlay again"
+                        : null;
             case "ENODEV":
                 return "the overlay filesystem is not available in this kernel; load it with 'modprobe overlay'";
             case "ENOSYS":
