@@ -17,11 +17,15 @@ import java.util.List;
  */
 public final class OverheadProbe {
     private static final Kernel NOTHING = new Kernel() {
-        public byte[] mount(byte[] spec, int flags, byte[] target, int strategy) {
-            return target;
+        public long mount(byte[] spec, int flags, byte[] target, int strategy) {
+            return 1;
         }
 
         public void unmount(byte[] target, int flags) {
+        }
+
+        public long unmountIf(byte[] target, long mountId, int flags) {
+            return 0;
         }
 
         public int bestStrategy() {
