@@ -49,6 +49,12 @@ struct o4j_open_how {
     unsigned long long flags, mode, resolve;
 };
 
+/* The name under which the kernel tells what an open descriptor refers to. */
+static void fd_name(int fd, char name[32])
+{
+    snprintf(name, 32, "/proc/self/fd/%d", fd);
+}
+
 /* Without openat2 (before Linux 5.6, or under qemu-user), open normally and
  * compare the name the kernel gives the result: a canonical path that led
  * elsewhere went through a symbolic link. */
@@ -60,7 +66,7 @@ static int open_and_compare(const char *path, int flags)
 
     if (fd < 0)
         return -1;
-    snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", fd);
+    fd_name(fd, fdname);
     n = readlink(fdname, real, sizeof real - 1);
     if (n >= 0) {
         real[n] = '\0';
@@ -164,30 +170,36 @@ static void drain_log(const struct o4j_sys *sys, int fsfd, struct o4j_result *e)
     errno = saved;
 }
 
-static unsigned attr_flags(unsigned flags)
+/* Our portable flag bits and what each strategy's syscalls call them. */
+struct flag_map {
+    unsigned ours;
+    unsigned long theirs;
+};
+
+static const struct flag_map attr_map[] = {
+    {O4J_MOUNT_RDONLY, O4J_MOUNT_ATTR_RDONLY}, {O4J_MOUNT_NOSUID, O4J_MOUNT_ATTR_NOSUID},
+    {O4J_MOUNT_NODEV, O4J_MOUNT_ATTR_NODEV},   {O4J_MOUNT_NOEXEC, O4J_MOUNT_ATTR_NOEXEC},
+    {O4J_MOUNT_NOATIME, O4J_MOUNT_ATTR_NOATIME}, {O4J_MOUNT_RELATIME, O4J_MOUNT_ATTR_RELATIME},
+};
+static const struct flag_map ms_map[] = {
+    {O4J_MOUNT_RDONLY, MS_RDONLY}, {O4J_MOUNT_NOSUID, MS_NOSUID},   {O4J_MOUNT_NODEV, MS_NODEV},
+    {O4J_MOUNT_NOEXEC, MS_NOEXEC}, {O4J_MOUNT_NOATIME, MS_NOATIME}, {O4J_MOUNT_RELATIME, MS_RELATIME},
+};
+static const struct flag_map umount_map[] = {
+    {O4J_UNMOUNT_FORCE, MNT_FORCE},   {O4J_UNMOUNT_DETACH, MNT_DETACH},
+    {O4J_UNMOUNT_EXPIRE, MNT_EXPIRE}, {O4J_UNMOUNT_NOFOLLOW, UMOUNT_NOFOLLOW},
+};
+
+#define MAP_FLAGS(map, flags) map_flags(map, sizeof map / sizeof map[0], flags)
+
+static unsigned long map_flags(const struct flag_map *map, size_t n, unsigned flags)
 {
-    unsigned attr = 0;
+    unsigned long theirs = 0;
 
-    if (flags & O4J_MOUNT_RDONLY) attr |= O4J_MOUNT_ATTR_RDONLY;
-    if (flags & O4J_MOUNT_NOSUID) attr |= O4J_MOUNT_ATTR_NOSUID;
-    if (flags & O4J_MOUNT_NODEV) attr |= O4J_MOUNT_ATTR_NODEV;
-    if (flags & O4J_MOUNT_NOEXEC) attr |= O4J_MOUNT_ATTR_NOEXEC;
-    if (flags & O4J_MOUNT_NOATIME) attr |= O4J_MOUNT_ATTR_NOATIME;
-    if (flags & O4J_MOUNT_RELATIME) attr |= O4J_MOUNT_ATTR_RELATIME;
-    return attr;
-}
-
-static unsigned long ms_flags(unsigned flags)
-{
-    unsigned long ms = 0;
-
-    if (flags & O4J_MOUNT_RDONLY) ms |= MS_RDONLY;
-    if (flags & O4J_MOUNT_NOSUID) ms |= MS_NOSUID;
-    if (flags & O4J_MOUNT_NODEV) ms |= MS_NODEV;
-    if (flags & O4J_MOUNT_NOEXEC) ms |= MS_NOEXEC;
-    if (flags & O4J_MOUNT_NOATIME) ms |= MS_NOATIME;
-    if (flags & O4J_MOUNT_RELATIME) ms |= MS_RELATIME;
-    return ms;
+    for (size_t i = 0; i < n; i++)
+        if (flags & map[i].ours)
+            theirs |= map[i].theirs;
+    return theirs;
 }
 
 /* fsconfig copies at most 256 bytes of a string, NUL included (strndup_user). */
@@ -276,7 +288,7 @@ static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov
         return fail(e, "fsopen", NULL);
     rc = configure(sys, fsfd, ov, by_fd, e);
     if (!rc) {
-        mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, attr_flags(ov->flags));
+        mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, (unsigned)MAP_FLAGS(attr_map, ov->flags));
         if (mfd < 0) {
             rc = fail(e, "fsmount", NULL);
         } else {
@@ -307,7 +319,7 @@ static int mount_with_options(const struct o4j_sys *sys, const struct o4j_overla
         return fail(e, "mount", target);
     }
     o4j_format_options(ov, data, need + 1);
-    rc = sys->mount("overlay", target, "overlay", ms_flags(ov->flags), data) ? fail(e, "mount", target)
+    rc = sys->mount("overlay", target, "overlay", MAP_FLAGS(ms_map, ov->flags), data) ? fail(e, "mount", target)
                                                                              : 0;
     if (data != small)
         free(data);
@@ -344,7 +356,7 @@ static int mount_shortened(const struct o4j_sys *sys, const struct o4j_overlay *
             rc = fail(e, "open", dir);
             break;
         }
-        snprintf(name, NAME, "/proc/self/fd/%d", fds[opened++]);
+        fd_name(fds[opened++], name);
         if (i < nlayers)
             lowers[i] = name;
         else if (i == nlayers)
@@ -417,7 +429,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     tfd = (strict ? sys->open_strict : sys->open)(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (tfd < 0)
         return fail(e, "open", target);
-    snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", tfd);
+    fd_name(tfd, fdname);
     /* A strict target is canonical already; otherwise ask the kernel for its name. */
     if (!strict)
         n = sys->readlink(fdname, e->target, sizeof e->target - 1);
@@ -444,20 +456,9 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     return rc;
 }
 
-static int umount_flags(unsigned flags)
-{
-    int f = 0;
-
-    if (flags & O4J_UNMOUNT_FORCE) f |= MNT_FORCE;
-    if (flags & O4J_UNMOUNT_DETACH) f |= MNT_DETACH;
-    if (flags & O4J_UNMOUNT_EXPIRE) f |= MNT_EXPIRE;
-    if (flags & O4J_UNMOUNT_NOFOLLOW) f |= UMOUNT_NOFOLLOW;
-    return f;
-}
-
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags)
 {
-    return sys->umount2(target, umount_flags(flags)) ? -errno : 0;
+    return sys->umount2(target, (int)MAP_FLAGS(umount_map, flags)) ? -errno : 0;
 }
 
 int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
@@ -535,7 +536,7 @@ int o4j_resolve_dir(const char *path, struct o4j_dir *out, int ids)
     } else {
         if ((fd = sys->open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
             return -errno;
-        snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", fd);
+        fd_name(fd, fdname);
         if ((n = sys->readlink(fdname, out->path, sizeof out->path - 1)) < 0)
             rc = -errno;
         else

@@ -2,18 +2,14 @@ package io.overlay4j;
 
 import io.overlay4j.testing.Layout;
 import io.overlay4j.testing.MountGuard;
-import io.overlay4j.testing.Root;
-import org.junit.jupiter.api.BeforeEach;
+import io.overlay4j.testing.Processes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import io.overlay4j.cli.Main;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
@@ -35,22 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every class of bad input gives a typed exception whose message names the cause and
  * the path, and leaves nothing behind: no mount, no descriptor, nothing in upper or work.
  */
-@ExtendWith(MountGuard.class)
-class FailureIT {
-    @TempDir
-    Path tmp;
-    Layout l;
-
-    static List<MountStrategy> strategies() {
-        return MountStrategy.supported();
-    }
-
-    @BeforeEach
-    void setUp() throws IOException {
-        Root.assume();
-        l = new Layout(tmp);
-    }
-
+class FailureIT extends MountTestBase {
     private Overlay.Builder rw() {
         return Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work);
     }
@@ -152,14 +133,14 @@ class FailureIT {
     @Test
     void upperAndWorkOnDifferentFilesystems() throws Exception {
         Path fs = Files.createDirectory(tmp.resolve("tmpfs"));
-        run("mount", "-t", "tmpfs", "o4j-test", fs.toString());
+        Processes.succeed("mount", "-t", "tmpfs", "o4j-test", fs.toString());
         try {
             Path work = Files.createDirectory(fs.resolve("work"));
             fails(FileSystemException.class, "EINVAL", () -> rw().workdir(work).build(),
                     "upperdir " + l.upper.toRealPath() + " and workdir " + work.toRealPath()
                             + " are on different filesystems; overlayfs needs both on the same one");
         } finally {
-            run("umount", fs.toString());
+            Processes.succeed("umount", fs.toString());
         }
     }
 
@@ -167,13 +148,13 @@ class FailureIT {
     void upperAndWorkOnDifferentMounts() throws Exception {
         Path src = Files.createDirectory(tmp.resolve("src"));
         Path bind = Files.createDirectory(tmp.resolve("bind"));
-        run("mount", "--bind", src.toString(), bind.toString());
+        Processes.succeed("mount", "--bind", src.toString(), bind.toString());
         try {
             Path work = Files.createDirectory(bind.resolve("work"));
             fails(FileSystemException.class, "EINVAL", () -> rw().workdir(work).build(),
                     "are on different mounts of the same filesystem");
         } finally {
-            run("umount", bind.toString());
+            Processes.succeed("umount", bind.toString());
         }
     }
 
@@ -279,31 +260,17 @@ class FailureIT {
             Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
             Layout u = new Layout(shared);
             Path jar = Files.copy(JarAloneIT.jar(), shared.resolve("overlay4j.jar"));
-            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString(), "mount", "--lowerdir", u.lower1.toString(), "--lowerdir",
-                    u.lower2.toString(), u.merged.toString()).redirectErrorStream(true).start();
-            String out = new String(readAll(p), java.nio.charset.StandardCharsets.UTF_8);
-            assertEquals(Main.PERMISSION, p.waitFor(), out);
+            Processes.Result r = Processes.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Processes.java(), "-jar", jar.toString(), "mount", "--lowerdir", u.lower1.toString(),
+                    "--lowerdir", u.lower2.toString(), u.merged.toString());
+            String out = r.output;
+            assertEquals(Main.PERMISSION, r.exit, out);
             assertTrue(out.contains("(EPERM, errno"), out);
             assertTrue(out.contains("CAP_SYS_ADMIN"), out);
             assertEquals(1, out.trim().split("\n").length, out);
         } finally {
-            run("rm", "-rf", shared.toString());
+            Processes.succeed("rm", "-rf", shared.toString());
         }
     }
 
-    private static byte[] readAll(Process p) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        for (int n; (n = p.getInputStream().read(buf)) > 0;) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        assertEquals(0, p.waitFor(), String.join(" ", cmd));
-    }
 }

@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -66,7 +64,7 @@ class JarAloneIT {
     @Test
     void demoRunsFromTheJarAlone() throws Exception {
         Root.assume();
-        Result r = run("demo", tmp.resolve("demo").toString());
+        Processes.Result r = run("demo", tmp.resolve("demo").toString());
         assertEquals(0, r.exit, r.output);
         assertTrue(r.output.contains("merged/common.txt reads \"from lower1\""), r.output);
         assertTrue(r.output.contains("doomed.txt  (a whiteout: character device 0/0)"), r.output);
@@ -75,45 +73,20 @@ class JarAloneIT {
 
     @Test
     void errorsAreOneLineWithExitCode() throws Exception {
-        Result r = run("umount", tmp.toString());
+        Processes.Result r = run("umount", tmp.toString());
         assertEquals(Root.isRoot() ? 1 : 4, r.exit, r.output);
         assertEquals(1, r.output.trim().split("\n").length, r.output);
         assertTrue(r.output.startsWith("overlay4j: unmount " + tmp.toRealPath() + " failed"), r.output);
     }
 
-    static Result run(String... args) throws Exception {
+    static Processes.Result run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(Processes.java());
         cmd.add("-jar");
         cmd.add(jar().toString());
         for (String a : args) {
             cmd.add(a);
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
-        String output;
-        try (InputStream in = p.getInputStream()) {
-            output = new String(readAll(in), StandardCharsets.UTF_8);
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -jar did not finish");
-        return new Result(p.exitValue(), output);
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) > 0;) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
+        return Processes.run(new ProcessBuilder(cmd).redirectInput(new File("/dev/null")));
     }
 }

@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,9 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -52,7 +50,7 @@ class LoaderIT {
     @AfterEach
     void unmountTmpfs() throws Exception {
         for (Path dir : mounted) {
-            FailureIT.run("umount", dir.toString());
+            Processes.succeed("umount", dir.toString());
         }
     }
 
@@ -81,7 +79,7 @@ class LoaderIT {
 
     private Process start(Path jarFile, List<String> jvmArgs, boolean noXdg) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(Processes.java());
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(jarFile.toString());
@@ -94,15 +92,8 @@ class LoaderIT {
     }
 
     private static Run finish(Process p) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            byte[] b = new byte[4096];
-            for (int n; (n = in.read(b)) > 0;) {
-                out.write(b, 0, n);
-            }
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), new String(out.toByteArray(), StandardCharsets.UTF_8));
+        Processes.Result r = Processes.finish(p);
+        return new Run(r.exit, r.output);
     }
 
     private Run run(String... jvmArgs) throws Exception {
@@ -112,7 +103,7 @@ class LoaderIT {
     private Path tmpfs(String name, String options) throws Exception {
         Root.assume();
         Path dir = Files.createDirectory(tmp.resolve(name));
-        FailureIT.run("mount", "-t", "tmpfs", "-o", options, "o4j-loader-test", dir.toString());
+        Processes.succeed("mount", "-t", "tmpfs", "-o", options, "o4j-loader-test", dir.toString());
         mounted.add(dir);
         return dir;
     }
@@ -182,7 +173,7 @@ class LoaderIT {
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
             for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements();) {
                 ZipEntry entry = e.nextElement();
-                byte[] data = readAll(in.getInputStream(entry));
+                byte[] data = Processes.readAll(in.getInputStream(entry));
                 if (entry.getName().equals(SHIM)) {
                     data[data.length / 2] ^= 0x5a;
                 }
@@ -204,7 +195,7 @@ class LoaderIT {
     void nativePathOverride() throws Exception {
         Path lib = tmp.resolve("liboverlay4j.so");
         try (ZipFile in = new ZipFile(jar.toFile())) {
-            Files.write(lib, readAll(in.getInputStream(in.getEntry(SHIM))));
+            Files.write(lib, Processes.readAll(in.getInputStream(in.getEntry(SHIM))));
         }
         run("-Doverlay4j.native.path=" + lib).assertLoaded();
         run("-Doverlay4j.native.path=" + tmp.resolve("missing.so"))
@@ -241,19 +232,8 @@ class LoaderIT {
         try (Stream<Path> sources = Files.list(Paths.get("native"))) {
             sources.filter(p -> p.toString().endsWith(".c")).forEach(p -> gcc.add(p.toString()));
         }
-        FailureIT.run(gcc.toArray(new String[0]));
+        Processes.succeed(gcc.toArray(new String[0]));
         run("-Doverlay4j.native.path=" + lib).assertRefused("implements native interface version 99, this jar needs "
                 + io.overlay4j.internal.Jni.INTERFACE_VERSION);
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        try (InputStream i = in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] b = new byte[8192];
-            for (int n; (n = i.read(b)) > 0;) {
-                out.write(b, 0, n);
-            }
-            return out.toByteArray();
-        }
     }
 }

@@ -1,12 +1,8 @@
 package io.overlay4j;
 
 import io.overlay4j.testing.Layout;
-import io.overlay4j.testing.MountGuard;
-import io.overlay4j.testing.Root;
-import org.junit.jupiter.api.BeforeEach;
+import io.overlay4j.testing.Processes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -31,22 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Options and flags as mountinfo shows them, mount(8) as a reference, and every way to unmount. */
-@ExtendWith(MountGuard.class)
-class MountTableIT {
-    @TempDir
-    Path tmp;
-    Layout l;
-
-    static List<MountStrategy> strategies() {
-        return MountStrategy.supported();
-    }
-
-    @BeforeEach
-    void setUp() throws IOException {
-        Root.assume();
-        l = new Layout(tmp);
-    }
-
+class MountTableIT extends MountTestBase {
     private MountInfo info(OverlayMount m) throws IOException {
         return Mounts.overlays().stream().filter(i -> i.target().equals(m.target())).findFirst()
                 .orElseThrow(() -> new AssertionError(m.target() + " not in mountinfo"));
@@ -101,12 +81,12 @@ class MountTableIT {
         write(odd.resolve("dir/mid.txt"), "mid");
         Overlay ov = Overlay.builder().lowerdirs(l.lower1, odd, l.lower2).strategy(strategy).build();
 
-        FailureIT.run("mount", "-t", "overlay", "overlay", "-o", ov.options(), l.merged.toString());
+        Processes.succeed("mount", "-t", "overlay", "overlay", "-o", ov.options(), l.merged.toString());
         Map<String, String> byMount8;
         try {
             byMount8 = tree(l.merged);
         } finally {
-            FailureIT.run("umount", l.merged.toString());
+            Processes.succeed("umount", l.merged.toString());
         }
         Map<String, String> byOverlay4j;
         try (OverlayMount m = ov.mount(l.merged)) {

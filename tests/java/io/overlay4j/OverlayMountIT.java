@@ -1,12 +1,8 @@
 package io.overlay4j;
 
 import io.overlay4j.testing.Layout;
-import io.overlay4j.testing.MountGuard;
-import io.overlay4j.testing.Root;
-import org.junit.jupiter.api.BeforeEach;
+import io.overlay4j.testing.Processes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
 import java.util.Map;
 
 import static io.overlay4j.testing.Layout.read;
@@ -28,22 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The seed walkthrough and its neighbours, with real mounts, on every strategy the kernel supports. */
-@ExtendWith(MountGuard.class)
-class OverlayMountIT {
-    @TempDir
-    Path tmp;
-    Layout l;
-
-    static List<MountStrategy> strategies() {
-        return MountStrategy.supported();
-    }
-
-    @BeforeEach
-    void setUp() throws IOException {
-        Root.assume();
-        l = new Layout(tmp);
-    }
-
+class OverlayMountIT extends MountTestBase {
     @ParameterizedTest
     @MethodSource("strategies")
     void seedScenario(MountStrategy strategy) throws IOException {
@@ -146,14 +126,14 @@ class OverlayMountIT {
     @Test
     void closeLeavesAMountThatCoversItsOwnAlone() throws Exception {
         OverlayMount ours = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged);
-        FailureIT.run("mount", "-t", "tmpfs", "covering", l.merged.toString());
+        Processes.succeed("mount", "-t", "tmpfs", "covering", l.merged.toString());
         try {
             FileSystemException e = assertThrows(FileSystemException.class, ours::close);
             assertEquals("EBUSY", ((ErrnoException) e).errnoName());
             assertTrue(e.getMessage().contains("now covers this overlay (ID " + ours.mountId() + ")"), e.getMessage());
             assertTrue(ours.isMounted());
         } finally {
-            FailureIT.run("umount", l.merged.toString());
+            Processes.succeed("umount", l.merged.toString());
         }
         ours.close();
         assertFalse(Mounts.isMountPoint(l.merged));

@@ -2,14 +2,13 @@ package io.overlay4j;
 
 import io.overlay4j.cli.Main;
 import io.overlay4j.testing.Layout;
+import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +27,8 @@ class RootlessIT {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Layout l = new Layout(dir);
             Path jar = Files.copy(JarAloneIT.jar(), dir.resolve("overlay4j.jar"));
-            FailureIT.run("chown", "-R", "65534:65534", dir.toString());
-            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            Processes.succeed("chown", "-R", "65534:65534", dir.toString());
+            String java = Processes.java();
             String script = String.join(" && ",
                     java + " -jar " + jar + " mount -o lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir=" + l.upper
                             + ",workdir=" + l.work + ",userxattr " + l.merged,
@@ -38,10 +37,10 @@ class RootlessIT {
                     "rm " + l.merged + "/doomed.txt",
                     java + " -jar " + jar + " list",
                     java + " -jar " + jar + " umount " + l.merged);
-            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "unshare", "-Urm", "sh", "-c", script).redirectErrorStream(true).start();
-            String out = new String(readAll(p), StandardCharsets.UTF_8);
-            assertEquals(Main.OK, p.waitFor(), out);
+            Processes.Result r = Processes.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "unshare", "-Urm", "sh", "-c", script);
+            String out = r.output;
+            assertEquals(Main.OK, r.exit, out);
             assertTrue(out.contains("mounted overlay on " + l.merged), out);
             assertTrue(out.contains("lower1"), out);
             assertTrue(out.contains(l.merged.toString()), "list shows the mount: " + out);
@@ -49,16 +48,7 @@ class RootlessIT {
             assertTrue(Files.exists(l.upper.resolve("doomed.txt"), LinkOption.NOFOLLOW_LINKS),
                     "a whiteout for the deleted lower file");
         } finally {
-            FailureIT.run("rm", "-rf", dir.toString());
+            Processes.succeed("rm", "-rf", dir.toString());
         }
-    }
-
-    private static byte[] readAll(Process p) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        for (int n; (n = p.getInputStream().read(buf)) > 0;) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 }

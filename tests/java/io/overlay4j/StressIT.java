@@ -2,6 +2,7 @@ package io.overlay4j;
 
 import io.overlay4j.testing.Layout;
 import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,12 +36,12 @@ class StressIT {
     void setUp() throws Exception {
         Root.assume();
         fs = Files.createDirectory(tmp.resolve("tmpfs"));
-        FailureIT.run("mount", "-t", "tmpfs", "o4j-stress", fs.toString());
+        Processes.succeed("mount", "-t", "tmpfs", "o4j-stress", fs.toString());
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        FailureIT.run("umount", fs.toString());
+        Processes.succeed("umount", fs.toString());
     }
 
     private static void runThreads(int n, ThrowingRunnable body, ConcurrentLinkedQueue<Throwable> errors)

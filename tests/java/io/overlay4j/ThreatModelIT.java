@@ -2,13 +2,13 @@ package io.overlay4j;
 
 import io.overlay4j.testing.Layout;
 import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
@@ -72,10 +72,9 @@ class ThreatModelIT {
                 try (InputStream in = jar.getInputStream(entry)) {
                     Files.copy(in, so);
                 }
-                Process p = new ProcessBuilder("nm", "-D", "--undefined-only", so.toString()).redirectErrorStream(true)
-                        .start();
-                String symbols = read(p.getInputStream());
-                assertEquals(0, p.waitFor(), symbols);
+                Processes.Result nm = Processes.run("nm", "-D", "--undefined-only", so.toString());
+                String symbols = nm.output;
+                assertEquals(0, nm.exit, symbols);
                 assertTrue(symbols.contains("umount2"), symbols);
                 for (String line : symbols.split("\n")) {
                     String name = line.trim().replaceAll(".* U ", "").replaceAll("@.*", "");
@@ -85,7 +84,8 @@ class ThreatModelIT {
             for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements();) {
                 JarEntry entry = e.nextElement();
                 if (entry.getName().endsWith(".class")) {
-                    String constants = new String(readBytes(jar.getInputStream(entry)), StandardCharsets.ISO_8859_1);
+                    String constants = new String(Processes.readAll(jar.getInputStream(entry)),
+                            StandardCharsets.ISO_8859_1);
                     assertFalse(constants.contains("java/lang/ProcessBuilder"), entry + " starts processes");
                     assertFalse(constants.matches("(?s).*java/lang/Runtime(?![A-Za-z$]).*"), entry + " uses Runtime (exec)");
                 }
@@ -118,11 +118,10 @@ class ThreatModelIT {
     @Test
     void extractionIsOwnerOnly() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("extract"));
-        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Doverlay4j.native.keep=true", "-Djava.io.tmpdir=" + dir, "-jar", JarAloneIT.jar().toString(),
-                "umount", "/nonexistent/overlay4j-threat-model").redirectErrorStream(true).start();
-        String out = read(p.getInputStream());
-        assertEquals(3, p.waitFor(), out);
+        Processes.Result r = Processes.run(Processes.java(), "-Doverlay4j.native.keep=true",
+                "-Djava.io.tmpdir=" + dir, "-jar", JarAloneIT.jar().toString(), "umount",
+                "/nonexistent/overlay4j-threat-model");
+        assertEquals(3, r.exit, r.output);
         List<Path> made = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.forEach(made::add);
@@ -134,20 +133,5 @@ class ThreatModelIT {
         String filePerms = PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 extracted.resolve("liboverlay4j.so")));
         assertFalse(filePerms.charAt(4) == 'w' || filePerms.charAt(7) == 'w', filePerms);
-    }
-
-    private static String read(InputStream in) throws Exception {
-        return new String(readBytes(in), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] readBytes(InputStream in) throws Exception {
-        try (InputStream i = in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] b = new byte[8192];
-            for (int n; (n = i.read(b)) > 0;) {
-                out.write(b, 0, n);
-            }
-            return out.toByteArray();
-        }
     }
 }

@@ -39,12 +39,14 @@ public final class MountGuard implements BeforeAllCallback, BeforeEachCallback, 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            for (java.lang.reflect.Field f : instance.getClass().getDeclaredFields()) {
-                if (f.isAnnotationPresent(org.junit.jupiter.api.io.TempDir.class) && f.getType() == Path.class) {
-                    f.setAccessible(true);
-                    Object dir = f.get(instance);
-                    if (dir != null) {
-                        roots.add(dir.toString());
+            for (Class<?> c = instance.getClass(); c != Object.class; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (f.isAnnotationPresent(org.junit.jupiter.api.io.TempDir.class) && f.getType() == Path.class) {
+                        f.setAccessible(true);
+                        Object dir = f.get(instance);
+                        if (dir != null) {
+                            roots.add(dir.toString());
+                        }
                     }
                 }
             }
