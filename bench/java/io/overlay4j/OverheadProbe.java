@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * Child JVM of bench/run: the cost of a cycle with the kernel taken out.
  * "java" mode: a Kernel that does nothing, so only the Java facade runs.
- * "jni" mode: the real shim, run under LD_PRELOAD stand-ins for mount(2) and
- * umount2(2), so the Java facade, the JNI layer and the C core run, not the kernel.
+ * "jni" mode: the real shim, run under LD_PRELOAD stand-ins for every syscall the
+ * cycle makes (bench/fake_syscalls.c), so the Java facade, the JNI layer and the C
+ * core run, not the kernel.
  * Prints key=value lines.
  */
 public final class OverheadProbe {

@@ -11,27 +11,24 @@ final class Libc {
     }
 
     static boolean isMusl() {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.ISO_8859_1)) {
-                if (line.contains("-musl-") || line.contains("/ld-musl")) {
-                    return true;
-                }
-                if (line.contains("/libc.so.6") || line.contains("/libc-2.")) {
-                    return false;
-                }
-            }
-        } catch (IOException | SecurityException e) {
-            // fall through to os-release
+        String maps = read("/proc/self/maps");
+        if (maps.contains("/ld-musl") || maps.contains("-musl-")) {
+            return true;
         }
-        try {
-            for (String line : Files.readAllLines(Paths.get("/etc/os-release"), StandardCharsets.UTF_8)) {
-                if (line.equals("ID=alpine") || line.equals("ID=\"alpine\"")) {
-                    return true;
-                }
-            }
-        } catch (IOException | SecurityException e) {
-            // unknown: assume glibc, the common case; loading will tell
+        if (maps.contains("/libc.so.6") || maps.contains("/libc-2.")) {
+            return false;
         }
-        return false;
+        String osRelease = read("/etc/os-release");
+        return osRelease.contains("\nID=alpine") || osRelease.startsWith("ID=alpine")
+                || osRelease.contains("ID=\"alpine\"");
+    }
+
+    /** The file's text, or "" when it cannot be read (then the next clue decides). */
+    private static String read(String file) {
+        try {
+            return new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.ISO_8859_1);
+        } catch (IOException | SecurityException e) {
+            return "";
+        }
     }
 }

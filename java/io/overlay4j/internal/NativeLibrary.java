@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -58,7 +59,13 @@ final class NativeLibrary {
         String resource = "io/overlay4j/native/" + platform + "/" + LIBRARY;
         byte[] shim = verified(resource);
         List<String> attempts = new ArrayList<>();
-        for (Path parent : candidateDirectories()) {
+        List<Path> tried = new ArrayList<>();
+        for (int i = 0; i < CANDIDATES; i++) {
+            Path parent = candidateDirectory(i);
+            if (parent == null || tried.contains(parent)) {
+                continue;
+            }
+            tried.add(parent);
             String loaded = tryLoad(shim, parent, attempts);
             if (loaded != null) {
                 checkInterface(loaded);
@@ -133,33 +140,38 @@ final class NativeLibrary {
         }
     }
 
-    /** Where to extract, in order of preference; duplicates and unset ones left out. */
-    static List<Path> candidateDirectories() {
-        List<Path> dirs = new ArrayList<>();
-        addDirectory(dirs, System.getProperty(TMPDIR_PROPERTY));
-        addDirectory(dirs, System.getProperty("java.io.tmpdir"));
-        addDirectory(dirs, System.getenv("XDG_RUNTIME_DIR"));
-        String home = System.getProperty("user.home");
-        if (home != null && !home.isEmpty()) {
-            Path cache = Paths.get(home, ".cache", "overlay4j");
-            try {
-                Files.createDirectories(cache);
-                addDirectory(dirs, cache.toString());
-            } catch (IOException | SecurityException e) {
-                // not usable: the next candidate will do
-            }
+    private static final int CANDIDATES = 5;
+
+    /**
+     * The i-th place to extract to, in order of preference, or null when it is not
+     * set: computed only when the ones before could not serve (most loads stop at
+     * java.io.tmpdir and never read the environment or the code source).
+     */
+    static Path candidateDirectory(int i) {
+        switch (i) {
+            case 0:
+                return directory(System.getProperty(TMPDIR_PROPERTY));
+            case 1:
+                return directory(System.getProperty("java.io.tmpdir"));
+            case 2:
+                return directory(System.getenv("XDG_RUNTIME_DIR"));
+            case 3:
+                String home = System.getProperty("user.home");
+                if (home == null || home.isEmpty()) {
+                    return null;
+                }
+                try {
+                    return Files.createDirectories(Paths.get(home, ".cache", "overlay4j")).toAbsolutePath();
+                } catch (IOException | SecurityException e) {
+                    return null;
+                }
+            default:
+                return directory(jarDirectory());
         }
-        addDirectory(dirs, jarDirectory());
-        return dirs;
     }
 
-    private static void addDirectory(List<Path> dirs, String dir) {
-        if (dir != null && !dir.isEmpty()) {
-            Path p = Paths.get(dir).toAbsolutePath().normalize();
-            if (!dirs.contains(p)) {
-                dirs.add(p);
-            }
-        }
+    private static Path directory(String dir) {
+        return dir == null || dir.isEmpty() ? null : Paths.get(dir).toAbsolutePath().normalize();
     }
 
     private static String jarDirectory() {
@@ -202,11 +214,14 @@ final class NativeLibrary {
      * process is gone. A live JVM's directory (its PID still running) is left alone.
      */
     private static void removeStale(Path parent) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, DIR_PREFIX + "*-*")) {
+        // No glob or regex here: they bootstrap lambdas, tens of milliseconds in a fresh JVM.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
             for (Path dir : entries) {
-                String[] parts = dir.getFileName().toString().split("-");
-                if (parts.length == 3 && parts[1].matches("[0-9]+") && !Files.exists(Paths.get("/proc", parts[1]))
-                        && Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                String name = dir.getFileName().toString();
+                int dash = name.indexOf('-', DIR_PREFIX.length());
+                if (name.startsWith(DIR_PREFIX) && dash > DIR_PREFIX.length() && digits(name, DIR_PREFIX.length(), dash)
+                        && !Files.exists(Paths.get("/proc", name.substring(DIR_PREFIX.length(), dash)))
+                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     deleteQuietly(dir.resolve(LIBRARY));
                     deleteQuietly(dir);
                 }
@@ -214,6 +229,15 @@ final class NativeLibrary {
         } catch (IOException | SecurityException e) {
             // nothing to clean, or not ours to clean
         }
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String pid() {
