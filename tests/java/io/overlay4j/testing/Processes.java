@@ -47,8 +47,10 @@ public final class Processes {
 
     /** Waits for a process started with its stderr merged into stdout. */
     public static Result finish(Process p) throws Exception {
+        p.getOutputStream().close();
         String output = new String(readAll(p.getInputStream()), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "process did not finish");
+        p.getErrorStream().close();
         return new Result(p.exitValue(), output);
     }
 
