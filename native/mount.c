@@ -442,6 +442,8 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
 
         /* mount(2) on the opened directory through its /proc name; without /proc, on the path. */
         rc = mount_legacy(sys, ov, n > 0 || sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target, e);
+        if (e->path == fdname)
+            e->path = target; /* name the caller's target, and not a buffer about to go away */
         if (!rc && sys->mount_id(AT_FDCWD, target, &e->mount_id))
             e->mount_id = 0;
         break;

@@ -243,6 +243,7 @@ static void refuses_what_no_shortening_fits(void)
         lowers[i] = dirs[i];
     }
     CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_LEGACY, &e) == -E2BIG);
+    CHECK_STR(e.path, merged);
     CHECK(strstr(e.log, "even with /proc/self/fd names; mount(2) takes at most") != NULL);
     CHECK(strstr(e.log, "use the fd strategy") != NULL);
 }

@@ -7,13 +7,14 @@ import io.overlay4j.OverlayNoSuchFileException;
 import io.overlay4j.OverlayNotDirectoryException;
 
 import java.nio.file.FileSystemException;
-import java.util.List;
 
 /**
  * Builds the public exceptions: the java.nio.file type that matches errno, and
  * a message that says what failed, why, and what to do.
  */
 public final class Errors {
+    private static final String OWN_PREFIX = "overlay4j: ";
+
     private Errors() {
     }
 
@@ -32,11 +33,14 @@ public final class Errors {
             why.append(' ').append(path);
         }
         why.append(": ").append(Errno.describe(e.errno()));
-        List<String> kernel = e.kernelMessages();
-        if (!kernel.isEmpty()) {
-            why.append("; the kernel says: ").append(String.join("; ", kernel));
+        boolean explained = false;
+        for (String line : e.kernelMessages()) {
+            // The C core's own lines ("overlay4j: ...") speak for themselves.
+            boolean ours = line.startsWith(OWN_PREFIX);
+            why.append(ours ? "; " : "; the kernel says: ").append(ours ? line.substring(OWN_PREFIX.length()) : line);
+            explained = true;
         }
-        String hint = Hints.forFailure(e.operation(), name, !kernel.isEmpty());
+        String hint = Hints.forFailure(e.operation(), name, explained);
         if (hint != null) {
             why.append("; ").append(hint);
         }

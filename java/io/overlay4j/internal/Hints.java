@@ -24,7 +24,7 @@ final class Hints {
             case "ENOSYS":
                 return "this kernel lacks the new mount API; use MountStrategy.LEGACY";
             case "E2BIG":
-                return "use MountStrategy.FD or MountStrategy.STRING, which have no such limit";
+                return kernelExplained ? null : "use MountStrategy.FD or MountStrategy.STRING, which have no such limit";
             case "EBUSY":
                 return unmount
                         ? "the mount is busy: close files and leave directories under it, or use UnmountOption.DETACH"
