@@ -2,7 +2,6 @@ package io.overlay4j.internal;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +76,5 @@ public final class OverlayOptions {
 
     private static IOException invalid(String why) {
         return Errors.precheck("EINVAL", "mount", null, "build overlay", why);
-    }
-
-    /** The keys with a fixed set of values, for documentation and tests. */
-    public static Map<String, List<String>> values() {
-        return Collections.unmodifiableMap(VALUES);
     }
 }
