@@ -69,8 +69,10 @@ public final class OverlayOptions {
         if ("on".equals(options.get("metacopy")) && "on".equals(options.get("nfs_export"))) {
             throw invalid("options metacopy=on and nfs_export=on conflict; the kernel supports only one of them");
         }
-        if ("on".equals(options.get("metacopy")) && "off".equals(options.get("redirect_dir"))) {
-            throw invalid("option metacopy=on needs redirect_dir (on, follow or nofollow), not redirect_dir=off");
+        String redirect = options.get("redirect_dir");
+        if ("on".equals(options.get("metacopy")) && redirect != null && !redirect.equals("on")) {
+            throw invalid("options metacopy=on and redirect_dir=" + redirect + " conflict; metacopy=on needs "
+                    + "redirect_dir=on (or leave redirect_dir out)");
         }
     }
 

@@ -250,6 +250,11 @@ class FailureIT extends MountTestBase {
         fails(FileSystemException.class, "EINVAL",
                 () -> Overlay.builder().lowerdirs(l.lower1, l.lower2).option("volatile").build(),
                 "option volatile needs an upperdir");
+        fails(FileSystemException.class, "EINVAL",
+                () -> rw().option("metacopy", "on").option("redirect_dir", "follow").build(),
+                "metacopy=on and redirect_dir=follow conflict");
+        // What the kernel accepts passes: metacopy with redirect_dir=on mounts.
+        rw().option("metacopy", "on").option("redirect_dir", "on").build().mount(l.merged).close();
     }
 
     @ParameterizedTest
