@@ -99,9 +99,11 @@ public final class Overlay {
             throw e;
         }
         OverlayMount m = null;
+        boolean registered = false;
         try {
             m = new OverlayMount(this, dir, dirBytes, mountId, kernel);
             ActiveMounts.register(key, m);
+            registered = true;
             if (LOG.isDebugEnabled()) {
                 LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir, mountId, strategy,
                         (System.nanoTime() - start) / 1000, options());
@@ -114,7 +116,7 @@ public final class Overlay {
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
-            ActiveMounts.release(key, m);
+            ActiveMounts.release(key, registered ? m : null);
             throw e;
         }
     }
