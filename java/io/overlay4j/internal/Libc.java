@@ -1,9 +1,8 @@
 package io.overlay4j.internal;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 
 /** Which C library the JVM runs on, as sqlite-jdbc tells: the process's own mappings, then os-release. */
 final class Libc {
@@ -23,10 +22,13 @@ final class Libc {
                 || osRelease.contains("ID=\"alpine\"");
     }
 
-    /** The file's text, or "" when it cannot be read (then the next clue decides). */
+    /**
+     * The file's text, or "" when it cannot be read (then the next clue decides).
+     * FileInputStream, not Files: the JVM has loaded it already, NIO's channels not.
+     */
     private static String read(String file) {
         try {
-            return new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.ISO_8859_1);
+            return new String(NativeLibrary.readAll(new FileInputStream(file)), StandardCharsets.ISO_8859_1);
         } catch (IOException | SecurityException e) {
             return "";
         }

@@ -2,11 +2,11 @@ package io.overlay4j.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.LinkOption;
 import java.nio.file.Files;
@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Loads the shim from the jar (or from target/classes during the build): checks it
@@ -88,12 +90,19 @@ final class NativeLibrary {
             return null;
         }
         Path lib = dir.resolve(LIBRARY);
-        try {
-            Files.write(lib, shim);
-            System.load(lib.toString());
-            return lib.toString();
+        // java.io rather than Files.write: the JVM has its classes loaded already. Safe here:
+        // nobody else can create anything in this fresh 0700 directory.
+        try (FileOutputStream out = new FileOutputStream(lib.toFile())) {
+            out.write(shim);
         } catch (IOException e) {
             attempts.add(parent + ": cannot write there (" + e + ")");
+            deleteQuietly(lib);
+            deleteQuietly(dir);
+            return null;
+        }
+        try {
+            System.load(lib.toString());
+            return lib.toString();
         } catch (UnsatisfiedLinkError e) {
             attempts.add(parent + ": " + (String.valueOf(e.getMessage()).contains("failed to map segment")
                     ? "mounted noexec" : e.getMessage()));
@@ -109,8 +118,24 @@ final class NativeLibrary {
 
     /** The resource's bytes, after comparing them with the CRC-32 the build recorded beside them. */
     private static byte[] verified(String resource) {
-        byte[] shim = read(resource);
-        byte[] recorded = read(resource + ".crc32");
+        byte[] shim;
+        byte[] recorded;
+        String jar = jarFile();
+        try {
+            if (jar != null) {
+                // Straight from our own jar: the class loader's resource lookup first searches the
+                // JDK's module image, several milliseconds in a fresh JVM.
+                try (ZipFile zip = new ZipFile(jar)) {
+                    shim = entry(zip, resource);
+                    recorded = entry(zip, resource + ".crc32");
+                }
+            } else {
+                shim = classpathResource(resource);
+                recorded = classpathResource(resource + ".crc32");
+            }
+        } catch (IOException e) {
+            throw failure("cannot read " + resource + ": " + e, e);
+        }
         if (shim == null) {
             throw failure("the jar has no " + resource, null);
         }
@@ -124,19 +149,24 @@ final class NativeLibrary {
         return shim;
     }
 
-    private static byte[] read(String resource) {
-        try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                return null;
-            }
+    private static byte[] entry(ZipFile zip, String name) throws IOException {
+        ZipEntry e = zip.getEntry(name);
+        return e == null ? null : readAll(zip.getInputStream(e));
+    }
+
+    private static byte[] classpathResource(String resource) throws IOException {
+        InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource);
+        return in == null ? null : readAll(in);
+    }
+
+    static byte[] readAll(InputStream stream) throws IOException {
+        try (InputStream in = stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 17);
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0;) {
                 out.write(buf, 0, n);
             }
             return out.toByteArray();
-        } catch (IOException e) {
-            throw failure("cannot read " + resource + " from the jar: " + e, e);
         }
     }
 
@@ -175,14 +205,20 @@ final class NativeLibrary {
     }
 
     private static String jarDirectory() {
+        String jar = jarFile();
+        return jar == null ? null : new File(jar).getParent();
+    }
+
+    /** The jar this class was loaded from, or null (a directory such as target/classes, or a nested jar). */
+    private static String jarFile() {
         try {
             CodeSource source = NativeLibrary.class.getProtectionDomain().getCodeSource();
             if (source != null && source.getLocation() != null) {
                 File jar = new File(source.getLocation().toURI());
-                return jar.isFile() ? jar.getParent() : null;
+                return jar.isFile() ? jar.getPath() : null;
             }
         } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-            // no jar directory to offer
+            // not a plain file
         }
         return null;
     }
@@ -214,20 +250,21 @@ final class NativeLibrary {
      * process is gone. A live JVM's directory (its PID still running) is left alone.
      */
     private static void removeStale(Path parent) {
-        // No glob or regex here: they bootstrap lambdas, tens of milliseconds in a fresh JVM.
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
-            for (Path dir : entries) {
-                String name = dir.getFileName().toString();
-                int dash = name.indexOf('-', DIR_PREFIX.length());
-                if (name.startsWith(DIR_PREFIX) && dash > DIR_PREFIX.length() && digits(name, DIR_PREFIX.length(), dash)
-                        && !Files.exists(Paths.get("/proc", name.substring(DIR_PREFIX.length(), dash)))
-                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        // java.io and no glob or regex: cheap in a fresh JVM (a glob bootstraps lambdas).
+        String[] names = parent.toFile().list();
+        if (names == null) {
+            return;
+        }
+        for (String name : names) {
+            int dash = name.indexOf('-', DIR_PREFIX.length());
+            if (name.startsWith(DIR_PREFIX) && dash > DIR_PREFIX.length() && digits(name, DIR_PREFIX.length(), dash)
+                    && !new File("/proc", name.substring(DIR_PREFIX.length(), dash)).exists()) {
+                Path dir = parent.resolve(name);
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     deleteQuietly(dir.resolve(LIBRARY));
                     deleteQuietly(dir);
                 }
             }
-        } catch (IOException | SecurityException e) {
-            // nothing to clean, or not ours to clean
         }
     }
 
@@ -242,7 +279,7 @@ final class NativeLibrary {
 
     private static String pid() {
         try {
-            return Paths.get("/proc/self").toRealPath().getFileName().toString();
+            return new File("/proc/self").getCanonicalFile().getName();
         } catch (IOException e) {
             return "0";
         }
