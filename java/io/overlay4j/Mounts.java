@@ -12,7 +12,6 @@ import io.overlay4j.internal.SyscallException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -94,26 +93,18 @@ public final class Mounts {
         return parent == null || dir.mountId != Layers.resolve(parent, "parent directory", action, true).mountId;
     }
 
+    /** umount2 resolves the path itself (following links unless NOFOLLOW): nothing to resolve first. */
     static void unmount(Kernel kernel, Path target, UnmountOption... options) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
-        int flags = UnmountOption.bits(options);
         Path path = target.toAbsolutePath();
-        // Canonical like a mount's own target, unless asked not to follow symbolic links.
-        if ((flags & UnmountOption.NOFOLLOW.bit) == 0 && Files.exists(path)) {
-            path = path.toRealPath();
-        }
-        unmount(kernel, PathBytes.of(path), path, flags);
-    }
-
-    static void unmount(Kernel kernel, byte[] targetBytes, Path target, int flags) throws IOException {
         long start = System.nanoTime();
         try {
-            kernel.unmount(targetBytes, flags);
+            kernel.unmount(PathBytes.of(path), UnmountOption.bits(options));
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+            throw Errors.fromSyscall(e, "unmount " + path, path.toString());
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("unmounted {} in {} us", target, (System.nanoTime() - start) / 1000);
+            LOG.debug("unmounted {} in {} us", path, (System.nanoTime() - start) / 1000);
         }
     }
 }
