@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         return 1;
     for (int i = 0; i < cycles; i++) {
         long long start = now();
-        int rc = o4j_mount(&ov, argv[4], (enum o4j_strategy)atoi(argv[1]), &e);
+        int rc = o4j_mount(&ov, argv[4], NULL, (enum o4j_strategy)atoi(argv[1]), &e);
 
         if (rc == 0)
             rc = o4j_unmount(argv[4], 0);

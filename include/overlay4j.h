@@ -40,6 +40,15 @@ enum o4j_strategy {
     O4J_STRATEGY_LEGACY = 3  /* mount(2) with one escaped option string of at most one page */
 };
 
+/* What a directory was when it was validated: device, inode and the ID of the
+ * mount it is on (statx; mount_id 0 when the kernel does not tell, and then not
+ * compared). Mounting refuses a directory that no longer matches (ESTALE). */
+struct o4j_id {
+    unsigned long long dev;
+    unsigned long long ino;
+    unsigned long long mount_id;
+};
+
 /* An extra overlay option: key alone ("userxattr") or key=value ("index=off"). */
 struct o4j_option {
     const char *key;
@@ -56,6 +65,10 @@ struct o4j_overlay {
     size_t noptions;
     unsigned flags; /* O4J_MOUNT_* */
     size_t ndata;   /* data-only lower layers (Linux 6.5+), in lowerdirs after the regular ones */
+    /* The identities validated for lowerdirs[], upperdir and workdir; NULL: not checked. */
+    const struct o4j_id *lower_ids;
+    const struct o4j_id *upper_id;
+    const struct o4j_id *work_id;
 };
 
 /* What a mount call did: on success, the canonical path it mounted on; on
@@ -71,10 +84,14 @@ struct o4j_result {
 };
 
 /* Mounts ov on target, which is opened first: what gets mounted on is the
- * directory it named then, and nothing is created when it is missing. Returns 0
- * or -errno; res (may be NULL) tells the canonical target or which step failed. */
-int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strategy strategy,
-              struct o4j_result *res);
+ * directory it named then, and nothing is created when it is missing. Every
+ * directory opened is checked against its identity where one is given
+ * (target_id, ov's ids): -ESTALE when it is another directory now. When the
+ * mount fails after the kernel created workdir/work or workdir/index, those are
+ * removed again if they did not exist before. Returns 0 or -errno; res (may be
+ * NULL) tells the canonical target or which step failed. */
+int o4j_mount(const struct o4j_overlay *ov, const char *target, const struct o4j_id *target_id,
+              enum o4j_strategy strategy, struct o4j_result *res);
 
 /* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
 int o4j_unmount(const char *target, unsigned flags);
@@ -86,18 +103,18 @@ int o4j_unmount(const char *target, unsigned flags);
 int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned flags,
                    unsigned long long *found);
 
-/* A directory as the kernel resolves it: canonical path, device, and the ID of
- * the mount it lives on (statx STATX_MNT_ID, as in /proc/self/mountinfo). */
+/* A directory as the kernel resolves it: canonical path and identity. */
 struct o4j_dir {
     char path[4096];
-    unsigned long long dev;
-    unsigned long long mount_id;
+    struct o4j_id id;
 };
 
-/* Opens path as a directory (symbolic links followed) and describes it; dev and
- * mount_id only when ids is set (one more syscall). Returns 0 or -errno
- * (ENOENT, ENOTDIR, EACCES, ELOOP ... from open). */
-int o4j_resolve_dir(const char *path, struct o4j_dir *out, int ids);
+/* Opens path as a directory (symbolic links followed) and describes it. The
+ * canonical path must lead back to the same directory when opened with no
+ * symbolic link followed: -EXDEV when it does not (a directory reached through
+ * another mount namespace, /proc/PID/root/..., or one covered by a mount since).
+ * Returns 0 or -errno (ENOENT, ENOTDIR, EACCES, ELOOP ... from open). */
+int o4j_resolve_dir(const char *path, struct o4j_dir *out);
 
 /* The best strategy this kernel supports, found without mounting anything. */
 enum o4j_strategy o4j_probe_strategy(void);
@@ -118,24 +135,35 @@ int o4j_errno_value(const char *name);
 char *o4j_strerror(int errnum, char *buf, size_t cap);
 
 /*
- * Decodes a serialized overlay: a sequence of NUL-terminated entries, each
- * starting with a tag byte: 'L' lowerdir, 'D' data-only lowerdir (after every
- * 'L'), 'U' upperdir, 'W' workdir, 'O' option ("key" or "key=value"). The
- * strings point into blob, which is modified (option '=' becomes NUL). lowers
- * and opts must hold as many entries as o4j_spec_count reports ('L' and 'D'
- * together, 'O'). Returns 0 or -EINVAL for a malformed blob.
+ * The description format between Java and C, in both directions: a sequence of
+ * entries, each a tag byte, a 4-byte big-endian payload length and the payload.
+ * No byte of a payload can start another entry, and no payload may hold a NUL.
+ *   'L' lowerdir, 'D' data-only lowerdir (after every 'L'), 'U' upperdir,
+ *   'W' workdir: in a spec, the directory's o4j_id (dev, ino, mount_id as
+ *   8-byte big-endian numbers) followed by its path; from mountinfo, the path.
+ *   'O' an option's key; 'V' its value, right after its 'O' (none for a flag).
+ *   From mountinfo only: 'I' mount ID (decimal), 'T' mount point, 'M' per-mount
+ *   options ("rw,nosuid,relatime").
  */
-int o4j_spec_count(const char *blob, size_t len, size_t *nlayers, size_t *noptions);
-int o4j_spec_decode(char *blob, size_t len, const char **lowers, struct o4j_option *opts,
+#define O4J_ENTRY_HEADER 5
+#define O4J_ID_BYTES 24
+
+/* Checks a spec (framing, tags, order, no NUL, one upper and work at most) and
+ * counts its layers ('L' and 'D') and options. Returns 0 or -EINVAL. */
+int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptions);
+
+/* Decodes a checked spec into ov. strings receives the NUL-terminated strings
+ * (it needs len bytes); lowers and ids hold nlayers entries, opts noptions. */
+int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lowers, struct o4j_id *ids,
+                    struct o4j_option *opts, struct o4j_id *upper_id, struct o4j_id *work_id,
                     struct o4j_overlay *ov);
 
 /*
- * Decodes one line of /proc/self/mountinfo describing an overlay into the spec
- * format above, prefixed by 'I' mount ID (decimal), 'T' mount point and 'M'
- * per-mount options ("rw,nosuid,relatime") entries,
- * with the kernel's octal escapes and overlay's backslash escapes undone and the
- * layers in priority order. Writes at most cap bytes to out; returns the length
- * needed, 0 when the line is not an overlay mount, or -EINVAL when malformed.
+ * Decodes one line of /proc/self/mountinfo describing an overlay into entries
+ * of the format above ('I', 'T', 'M', then the layers in priority order and
+ * the options), with the kernel's octal escapes and overlay's backslash escapes
+ * undone. Writes at most cap bytes to out; returns the length needed, 0 when
+ * the line is not an overlay mount, or -EINVAL when malformed.
  */
 long o4j_decode_mountinfo(const char *line, char *out, size_t cap);
 

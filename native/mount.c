@@ -95,17 +95,20 @@ static int linux_open_strict(const char *path, int flags)
     return fd;
 }
 
-static int linux_mount_id(int dfd, const char *path, unsigned long long *id)
+static int linux_openat(int dfd, const char *name, int flags)
+{
+    return openat(dfd, name, flags);
+}
+
+static int linux_identity(int dfd, const char *path, struct o4j_id *id)
 {
     struct statx stx;
 
-    if (statx(dfd, path, (*path ? 0 : AT_EMPTY_PATH) | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
+    if (statx(dfd, path, (*path ? 0 : AT_EMPTY_PATH) | AT_STATX_DONT_SYNC, STATX_INO | STATX_MNT_ID, &stx))
         return -1;
-    if (!(stx.stx_mask & STATX_MNT_ID)) {
-        errno = ENOSYS;
-        return -1;
-    }
-    *id = stx.stx_mnt_id;
+    id->dev = ((unsigned long long)stx.stx_dev_major << 32) | stx.stx_dev_minor;
+    id->ino = stx.stx_ino;
+    id->mount_id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
     return 0;
 }
 static int linux_fsopen(const char *fsname, unsigned flags)
@@ -127,8 +130,8 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 }
 
 const struct o4j_sys o4j_sys_linux = {
-    linux_open, linux_open_strict, linux_mount_id, close, read, readlink, linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount,
-    mount, umount2,
+    linux_open, linux_open_strict, linux_openat, linux_identity, unlinkat, close, read, readlink,
+    linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount, mount, umount2,
 };
 
 /* Records a failure; errno must still be the failing call's. Returns -errno. */
@@ -205,10 +208,146 @@ static unsigned long map_flags(const struct flag_map *map, size_t n, unsigned fl
 /* fsconfig copies at most 256 bytes of a string, NUL included (strndup_user). */
 #define O4J_FSCONFIG_STRING_MAX 255
 
-/* Hands one directory to the fs context, by descriptor or by name. */
-static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const char *path,
-                   int by_fd, int strict, struct o4j_result *e)
+/* One mount call's state: what to mount, where, and what workdir held before. */
+struct attempt {
+    const struct o4j_sys *sys;
+    const struct o4j_overlay *ov;
+    struct o4j_result *e;
+    const char *target;
+    int strict;
+    int wfd;       /* the workdir, opened and checked; -1 without one */
+    int had_work;  /* whether workdir/work and workdir/index existed before the mount */
+    int had_index;
+};
+
+static int same_id(const struct o4j_id *a, const struct o4j_id *b)
 {
+    return a->dev == b->dev && a->ino == b->ino &&
+           (a->mount_id == 0 || b->mount_id == 0 || a->mount_id == b->mount_id);
+}
+
+/* The i-th directory of the overlay (layers, then upperdir, then workdir), its
+ * validated identity (NULL: none), and its role as the error names it. */
+static const char *dir_at(const struct o4j_overlay *ov, size_t i, const struct o4j_id **id, char role[32])
+{
+    size_t nlayers = ov->nlower + ov->ndata;
+
+    if (i < nlayers) {
+        *id = ov->lower_ids ? &ov->lower_ids[i] : NULL;
+        snprintf(role, 32, i < ov->nlower ? "lowerdir %zu" : "datadir %zu",
+                 i < ov->nlower ? i + 1 : i - ov->nlower + 1);
+        return ov->lowerdirs[i];
+    }
+    *id = i == nlayers ? ov->upper_id : ov->work_id;
+    snprintf(role, 32, i == nlayers ? "upperdir" : "workdir");
+    return i == nlayers ? ov->upperdir : ov->workdir;
+}
+
+/* Opens a directory and checks that it is the one validated: what is checked is
+ * the descriptor that is used. Returns the descriptor, or -1 with e filled. */
+static int open_dir(const struct attempt *a, const char *role, const char *path, const struct o4j_id *want,
+                    int flags)
+{
+    const struct o4j_sys *sys = a->sys;
+    struct o4j_id have;
+    int fd = (a->strict ? sys->open_strict : sys->open)(path, flags | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0) {
+        fail(a->e, "open", path);
+        return -1;
+    }
+    if (!want)
+        return fd;
+    if (sys->identity(fd, "", &have)) {
+        fail(a->e, "statx", path);
+    } else if (same_id(want, &have)) {
+        return fd;
+    } else {
+        char msg[200];
+        int n = snprintf(msg, sizeof msg,
+                         "e overlay4j: %s is no longer the directory that was validated (it was renamed, "
+                         "replaced or mounted over since): check it and build the overlay again", role);
+
+        log_line(a->e, msg, (size_t)n);
+        errno = ESTALE;
+        fail(a->e, "open", path);
+    }
+    sys->close(fd);
+    return -1;
+}
+
+/* For the strategies that hand names to the kernel: checks every directory just
+ * before the call, which then looks the names up again itself. */
+static int check_dirs(const struct attempt *a)
+{
+    const struct o4j_overlay *ov = a->ov;
+    size_t ndirs = ov->nlower + ov->ndata + 2;
+
+    for (size_t i = 0; i < ndirs; i++) {
+        const struct o4j_id *id;
+        char role[32];
+        const char *dir = dir_at(ov, i, &id, role);
+        int fd;
+
+        if (!dir || !id || dir == ov->workdir) /* the workdir is the attempt's own, checked already */
+            continue;
+        if ((fd = open_dir(a, role, dir, id, O_PATH)) < 0)
+            return -a->e->err;
+        a->sys->close(fd);
+    }
+    return 0;
+}
+
+/* Whether name exists in dfd, not following a final symbolic link. */
+static int exists_at(const struct o4j_sys *sys, int dfd, const char *name)
+{
+    int fd = sys->openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd < 0)
+        return 0;
+    sys->close(fd);
+    return 1;
+}
+
+#define O4J_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+/* After a failed mount: removes what the kernel created in workdir and was not
+ * there before: work (with work/incompat/volatile/dirty for a volatile overlay)
+ * and index. Only what the kernel makes goes, each name reached through a
+ * descriptor; a directory holding anything else stays. */
+static void remove_residue(const struct attempt *a)
+{
+    const struct o4j_sys *sys = a->sys;
+    int saved = errno, work, incompat, vol;
+
+    if (a->wfd < 0)
+        return;
+    if (!a->had_work && (work = sys->openat(a->wfd, "work", O4J_DIR_FLAGS)) >= 0) {
+        if ((incompat = sys->openat(work, "incompat", O4J_DIR_FLAGS)) >= 0) {
+            if ((vol = sys->openat(incompat, "volatile", O4J_DIR_FLAGS)) >= 0) {
+                sys->unlinkat(vol, "dirty", 0);
+                sys->close(vol);
+                sys->unlinkat(incompat, "volatile", AT_REMOVEDIR);
+            }
+            sys->close(incompat);
+            sys->unlinkat(work, "incompat", AT_REMOVEDIR);
+        }
+        sys->close(work);
+        sys->unlinkat(a->wfd, "work", AT_REMOVEDIR);
+    }
+    if (!a->had_index)
+        sys->unlinkat(a->wfd, "index", AT_REMOVEDIR);
+    errno = saved;
+}
+
+/* Hands one directory to the fs context: by a descriptor checked against its
+ * identity, or by name. The workdir's descriptor is the attempt's own. */
+static int set_dir(const struct attempt *a, int fsfd, const char *key, size_t i, int by_fd)
+{
+    const struct o4j_sys *sys = a->sys;
+    const struct o4j_id *id;
+    char role[32];
+    const char *path = dir_at(a->ov, i, &id, role);
     int rc, dfd;
 
     if (!by_fd) {
@@ -234,105 +373,114 @@ static int set_dir(const struct o4j_sys *sys, int fsfd, const char *key, const c
                                "use the fd strategy (Linux 6.13+) or the legacy one",
                                key, strlen(value), O4J_FSCONFIG_STRING_MAX);
 
-            log_line(e, msg, (size_t)len);
+            log_line(a->e, msg, (size_t)len);
             errno = ENAMETOOLONG;
-            return fail(e, "fsconfig", path);
+            return fail(a->e, "fsconfig", path);
         }
-        return sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, key, value, 0) ? fail(e, "fsconfig", path) : 0;
+        return sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, key, value, 0) ? fail(a->e, "fsconfig", path) : 0;
     }
-    dfd = (strict ? sys->open_strict : sys->open)(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return fail(e, "open", path);
-    rc = sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FD, key, NULL, dfd) ? fail(e, "fsconfig", path) : 0;
-    sys->close(dfd);
+    if (path == a->ov->workdir && a->wfd >= 0)
+        dfd = a->wfd;
+    else if ((dfd = open_dir(a, role, path, id, O_RDONLY)) < 0)
+        return -a->e->err;
+    rc = sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FD, key, NULL, dfd) ? fail(a->e, "fsconfig", path) : 0;
+    if (dfd != a->wfd)
+        sys->close(dfd);
     return rc;
 }
 
-static int configure(const struct o4j_sys *sys, int fsfd, const struct o4j_overlay *ov, int by_fd,
-                     struct o4j_result *e)
+static int configure(const struct attempt *a, int fsfd, int by_fd)
 {
-    int rc = 0, strict = (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0;
+    const struct o4j_sys *sys = a->sys;
+    const struct o4j_overlay *ov = a->ov;
+    size_t nlayers = ov->nlower + ov->ndata;
+    int rc = 0;
 
     /* As mount(8) does, so that mountinfo shows "overlay" rather than "none". */
     if (sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, "source", "overlay", 0))
-        rc = fail(e, "fsconfig", NULL);
-    for (size_t i = 0; i < ov->nlower + ov->ndata && !rc; i++)
-        rc = set_dir(sys, fsfd, i < ov->nlower ? "lowerdir+" : "datadir+", ov->lowerdirs[i], by_fd,
-                     strict, e);
+        rc = fail(a->e, "fsconfig", NULL);
+    for (size_t i = 0; i < nlayers && !rc; i++)
+        rc = set_dir(a, fsfd, i < ov->nlower ? "lowerdir+" : "datadir+", i, by_fd);
     if (!rc && ov->upperdir)
-        rc = set_dir(sys, fsfd, "upperdir", ov->upperdir, by_fd, strict, e);
+        rc = set_dir(a, fsfd, "upperdir", nlayers, by_fd);
     if (!rc && ov->workdir)
-        rc = set_dir(sys, fsfd, "workdir", ov->workdir, by_fd, strict, e);
+        rc = set_dir(a, fsfd, "workdir", nlayers + 1, by_fd);
     for (size_t i = 0; i < ov->noptions && !rc; i++) {
         const struct o4j_option *o = &ov->options[i];
 
         if (sys->fsconfig(fsfd, o->value ? O4J_FSCONFIG_SET_STRING : O4J_FSCONFIG_SET_FLAG, o->key,
                           o->value, 0))
-            rc = fail(e, "fsconfig", NULL);
+            rc = fail(a->e, "fsconfig", NULL);
     }
     /* "ro" makes the superblock read-only too, as MS_RDONLY does for mount(2). */
     if (!rc && (ov->flags & O4J_MOUNT_RDONLY) &&
         sys->fsconfig(fsfd, O4J_FSCONFIG_SET_FLAG, "ro", NULL, 0))
-        rc = fail(e, "fsconfig", NULL);
+        rc = fail(a->e, "fsconfig", NULL);
     if (!rc && sys->fsconfig(fsfd, O4J_FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-        rc = fail(e, "fsconfig", NULL);
+        rc = fail(a->e, "fsconfig", NULL);
     return rc;
 }
 
-static int mount_new_api(const struct o4j_sys *sys, const struct o4j_overlay *ov, int tfd,
-                         const char *target, int by_fd, struct o4j_result *e)
+static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
 {
-    int rc, mfd, fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC);
+    const struct o4j_sys *sys = a->sys;
+    int rc, mfd = -1, fsfd;
 
-    if (fsfd < 0)
-        return fail(e, "fsopen", NULL);
-    rc = configure(sys, fsfd, ov, by_fd, e);
+    if (!by_fd && (rc = check_dirs(a)))
+        return rc;
+    if ((fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC)) < 0)
+        return fail(a->e, "fsopen", NULL);
+    rc = configure(a, fsfd, by_fd);
+    if (!rc && (mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, (unsigned)MAP_FLAGS(attr_map, a->ov->flags))) < 0)
+        rc = fail(a->e, "fsmount", NULL);
+    if (!rc && sys->move_mount(mfd, "", tfd, "", O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
+        rc = fail(a->e, "move_mount", a->target);
     if (!rc) {
-        mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, (unsigned)MAP_FLAGS(attr_map, ov->flags));
-        if (mfd < 0) {
-            rc = fail(e, "fsmount", NULL);
-        } else {
-            if (sys->move_mount(mfd, "", tfd, "",
-                                O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
-                rc = fail(e, "move_mount", target);
-            else if (sys->mount_id(mfd, "", &e->mount_id))
-                e->mount_id = 0; /* unknown (qemu-user): the unmount check is then skipped */
-            /* Closing the detached mount's descriptor frees it when move_mount failed. */
-            sys->close(mfd);
-        }
+        struct o4j_id mounted;
+
+        a->e->mount_id = sys->identity(mfd, "", &mounted) ? 0 : mounted.mount_id;
     }
-    if (rc)
-        drain_log(sys, fsfd, e);
+    if (rc) {
+        drain_log(sys, fsfd, a->e);
+        /* While the failed superblock still holds workdir, so no other mount is using it. */
+        remove_residue(a);
+    }
+    /* Closing the detached mount's descriptor frees it when move_mount failed. */
+    if (mfd >= 0)
+        sys->close(mfd);
     sys->close(fsfd);
     return rc;
 }
 
-static int mount_with_options(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                              const char *target, size_t need, struct o4j_result *e)
+static int mount_with_options(const struct attempt *a, const struct o4j_overlay *ov, const char *target,
+                              size_t need)
 {
+    const struct o4j_sys *sys = a->sys;
     char small[1024];
     char *data = small;
     int rc;
 
     if (need + 1 > sizeof small && !(data = malloc(need + 1))) {
         errno = ENOMEM;
-        return fail(e, "mount", target);
+        return fail(a->e, "mount", target);
     }
     o4j_format_options(ov, data, need + 1);
-    rc = sys->mount("overlay", target, "overlay", MAP_FLAGS(ms_map, ov->flags), data) ? fail(e, "mount", target)
-                                                                             : 0;
+    rc = sys->mount("overlay", target, "overlay", MAP_FLAGS(ms_map, ov->flags), data) ? fail(a->e, "mount", target)
+                                                                                    : 0;
+    if (rc)
+        remove_residue(a);
     if (data != small)
         free(data);
     return rc;
 }
 
 /* Longer than a page, the option string is retried with each directory named
- * "/proc/self/fd/N" after a descriptor opened on it: short, nothing to escape,
- * no chdir, and the directories mounted are the ones opened. */
-static int mount_shortened(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                           const char *target, size_t page, size_t plain, struct o4j_result *e)
+ * "/proc/self/fd/N" after a descriptor opened (and checked) on it: short,
+ * nothing to escape, no chdir, and the directories mounted are the ones opened. */
+static int mount_shortened(const struct attempt *a, const char *target, size_t page, size_t plain)
 {
     enum { NAME = 32 };
+    const struct o4j_overlay *ov = a->ov;
     size_t nlayers = ov->nlower + ov->ndata, ndirs = nlayers + 2, opened = 0, need;
     int *fds = malloc(ndirs * sizeof *fds);
     char *names = malloc(ndirs * NAME);
@@ -342,18 +490,20 @@ static int mount_shortened(const struct o4j_sys *sys, const struct o4j_overlay *
 
     if (!fds || !names || !lowers) {
         errno = ENOMEM;
-        rc = fail(e, "mount", target);
+        rc = fail(a->e, "mount", target);
         goto out;
     }
     for (size_t i = 0; i < ndirs && !rc; i++) {
-        const char *dir = i < nlayers ? ov->lowerdirs[i] : i == nlayers ? ov->upperdir : ov->workdir;
+        const struct o4j_id *id;
+        char role[32];
+        const char *dir = dir_at(ov, i, &id, role);
         char *name = names + i * NAME;
 
         if (!dir)
             continue;
-        fds[opened] = sys->open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        fds[opened] = open_dir(a, role, dir, id, O_PATH);
         if (fds[opened] < 0) {
-            rc = fail(e, "open", dir);
+            rc = -a->e->err;
             break;
         }
         fd_name(fds[opened++], name);
@@ -375,15 +525,15 @@ static int mount_shortened(const struct o4j_sys *sys, const struct o4j_overlay *
                              "(Linux 6.13+) or the string strategy (Linux 6.8+)",
                              plain, need, page - 1);
 
-            log_line(e, msg, (size_t)n);
+            log_line(a->e, msg, (size_t)n);
             errno = E2BIG;
-            rc = fail(e, "mount", target);
+            rc = fail(a->e, "mount", target);
         } else {
-            rc = mount_with_options(sys, &shortened, target, need, e);
+            rc = mount_with_options(a, &shortened, target, need);
         }
     }
     while (opened > 0)
-        sys->close(fds[--opened]);
+        a->sys->close(fds[--opened]);
 out:
     free(fds);
     free(names);
@@ -391,24 +541,26 @@ out:
     return rc;
 }
 
-static int mount_legacy(const struct o4j_sys *sys, const struct o4j_overlay *ov,
-                        const char *target, struct o4j_result *e)
+static int mount_legacy(const struct attempt *a, const char *target)
 {
-    size_t need = o4j_format_options(ov, NULL, 0);
+    size_t need = o4j_format_options(a->ov, NULL, 0);
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    int rc;
 
     /* The kernel copies at most one page of options and would cut the rest silently. */
-    if (need < page)
-        return mount_with_options(sys, ov, target, need, e);
-    return mount_shortened(sys, ov, target, page, need, e);
+    if (need >= page)
+        return mount_shortened(a, target, page, need);
+    if ((rc = check_dirs(a)))
+        return rc;
+    return mount_with_options(a, a->ov, target, need);
 }
 
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
-                   enum o4j_strategy strategy, struct o4j_result *res)
+                   const struct o4j_id *target_id, enum o4j_strategy strategy, struct o4j_result *res)
 {
     struct o4j_result scratch;
-    struct o4j_result *e = res ? res : &scratch;
-    int strict = (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0;
+    struct attempt a = {sys, ov, res ? res : &scratch, target, (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0, -1, 1, 1};
+    struct o4j_result *e = a.e;
     char fdname[32];
     ssize_t n = 0;
     int rc, tfd;
@@ -423,33 +575,46 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
 
         strategy = probed < 0 ? O4J_STRATEGY_LEGACY : (enum o4j_strategy)probed;
     }
+    if (strategy < O4J_STRATEGY_FD || strategy > O4J_STRATEGY_LEGACY) {
+        errno = EINVAL;
+        return fail(e, "mount", NULL);
+    }
     /* Resolve the target before anything exists: a missing target must not fail
      * only after CMD_CREATE has made workdir/work, and every strategy mounts on
      * the directory opened here, not on whatever the path names later. */
-    tfd = (strict ? sys->open_strict : sys->open)(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (tfd < 0)
-        return fail(e, "open", target);
+    if ((tfd = open_dir(&a, "target", target, target_id, O_PATH)) < 0)
+        return -e->err;
     fd_name(tfd, fdname);
     /* A strict target is canonical already; otherwise ask the kernel for its name. */
-    if (!strict)
+    if (!a.strict)
         n = sys->readlink(fdname, e->target, sizeof e->target - 1);
     e->target[n > 0 ? n : 0] = '\0';
-    switch (strategy) {
-    case O4J_STRATEGY_FD: rc = mount_new_api(sys, ov, tfd, target, 1, e); break;
-    case O4J_STRATEGY_STRING: rc = mount_new_api(sys, ov, tfd, target, 0, e); break;
-    case O4J_STRATEGY_LEGACY: {
+    if (ov->workdir) {
+        if ((a.wfd = open_dir(&a, "workdir", ov->workdir, ov->work_id, O_RDONLY)) < 0) {
+            sys->close(tfd);
+            e->target[0] = '\0';
+            return -e->err;
+        }
+        a.had_work = exists_at(sys, a.wfd, "work");
+        a.had_index = exists_at(sys, a.wfd, "index");
+    }
+    if (strategy == O4J_STRATEGY_LEGACY) {
         char probe[1];
 
         /* mount(2) on the opened directory through its /proc name; without /proc, on the path. */
-        rc = mount_legacy(sys, ov, n > 0 || sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target, e);
+        rc = mount_legacy(&a, n > 0 || sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target);
         if (e->path == fdname)
             e->path = target; /* name the caller's target, and not a buffer about to go away */
-        if (!rc && sys->mount_id(AT_FDCWD, target, &e->mount_id))
-            e->mount_id = 0;
-        break;
+        if (!rc) {
+            struct o4j_id mounted;
+
+            e->mount_id = sys->identity(AT_FDCWD, target, &mounted) ? 0 : mounted.mount_id;
+        }
+    } else {
+        rc = mount_new_api(&a, tfd, strategy == O4J_STRATEGY_FD);
     }
-    default: errno = EINVAL; rc = fail(e, "mount", NULL); break;
-    }
+    if (a.wfd >= 0)
+        sys->close(a.wfd);
     sys->close(tfd);
     if (rc)
         e->target[0] = '\0';
@@ -466,14 +631,14 @@ int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned fla
 int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
                         unsigned flags, unsigned long long *found)
 {
-    unsigned long long top;
+    struct o4j_id top;
 
     /* umount2 takes a path and removes whatever is on top: look first. ID 0 means
      * the mount's ID could not be read when it was made; then there is no check.
      * Nor with EXPIRE: looking counts as a use and would clear the expiry mark. */
-    if (mount_id && !(flags & O4J_UNMOUNT_EXPIRE) && sys->mount_id(AT_FDCWD, target, &top) == 0 &&
-        top != mount_id) {
-        *found = top;
+    if (mount_id && !(flags & O4J_UNMOUNT_EXPIRE) && sys->identity(AT_FDCWD, target, &top) == 0 &&
+        top.mount_id != mount_id) {
+        *found = top.mount_id;
         return 1;
     }
     return o4j_unmount_with(sys, target, flags);
@@ -500,12 +665,12 @@ int o4j_probe_with(const struct o4j_sys *sys)
     return best;
 }
 
-int o4j_mount(const struct o4j_overlay *ov, const char *target, enum o4j_strategy strategy,
-              struct o4j_result *res)
+int o4j_mount(const struct o4j_overlay *ov, const char *target, const struct o4j_id *target_id,
+              enum o4j_strategy strategy, struct o4j_result *res)
 {
     if (strategy == O4J_STRATEGY_AUTO)
         strategy = o4j_probe_strategy();
-    return o4j_mount_with(&o4j_sys_linux, ov, target, strategy, res);
+    return o4j_mount_with(&o4j_sys_linux, ov, target, target_id, strategy, res);
 }
 
 /* Absolute, without "." or ".." components or doubled slashes: if such a path
@@ -522,12 +687,13 @@ static int is_plain_absolute(const char *p)
     return p[1] == '\0' || p[strlen(p) - 1] != '/';
 }
 
-int o4j_resolve_dir(const char *path, struct o4j_dir *out, int ids)
+int o4j_resolve_dir(const char *path, struct o4j_dir *out)
 {
     const struct o4j_sys *sys = &o4j_sys_linux;
+    struct o4j_id back;
     char fdname[32];
     ssize_t n;
-    int rc = 0, fd = -1;
+    int rc = 0, fd = -1, check;
 
     /* The common case costs two syscalls: a plain absolute path that opens with no
      * symbolic link on the way is canonical. Otherwise the kernel names the directory. */
@@ -535,29 +701,30 @@ int o4j_resolve_dir(const char *path, struct o4j_dir *out, int ids)
         fd = sys->open_strict(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         strcpy(out->path, path);
+        check = -1;
     } else {
         if ((fd = sys->open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
             return -errno;
         fd_name(fd, fdname);
-        if ((n = sys->readlink(fdname, out->path, sizeof out->path - 1)) < 0)
+        if ((n = sys->readlink(fdname, out->path, sizeof out->path - 1)) < 0) {
             rc = -errno;
-        else
+            check = -1;
+        } else {
             out->path[n] = '\0';
-    }
-    out->dev = out->mount_id = 0;
-    if (!rc && ids) {
-        struct statx stx;
-
-        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx))
-            rc = -errno;
-        else if (!(stx.stx_mask & STATX_MNT_ID))
-            rc = -ENOSYS;
-        else {
-            out->dev = ((unsigned long long)stx.stx_dev_major << 32) | stx.stx_dev_minor;
-            out->mount_id = stx.stx_mnt_id;
+            /* The name is only worth anything if it leads back here. */
+            check = sys->open_strict(out->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (check < 0)
+                rc = -EXDEV;
         }
     }
-    close(fd);
+    if (!rc && sys->identity(fd, "", &out->id))
+        rc = -errno;
+    if (!rc && check >= 0 && (sys->identity(check, "", &back) || !same_id(&out->id, &back) ||
+                              back.mount_id != out->id.mount_id))
+        rc = -EXDEV;
+    if (check >= 0)
+        sys->close(check);
+    sys->close(fd);
     return rc;
 }
 

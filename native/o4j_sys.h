@@ -13,7 +13,10 @@ struct o4j_sys {
     int (*open)(const char *path, int flags);
     /* open() that refuses symbolic links in any component (openat2 RESOLVE_NO_SYMLINKS). */
     int (*open_strict)(const char *path, int flags);
-    int (*mount_id)(int dfd, const char *path, unsigned long long *id); /* statx STATX_MNT_ID; 0 or -1 */
+    int (*openat)(int dfd, const char *name, int flags);
+    /* statx: device, inode, and mount ID (0 when the kernel does not tell); 0 or -1. */
+    int (*identity)(int dfd, const char *path, struct o4j_id *id);
+    int (*unlinkat)(int dfd, const char *name, int flags);
     int (*close)(int fd);
     ssize_t (*read)(int fd, void *buf, size_t len);
     ssize_t (*readlink)(const char *path, char *buf, size_t len);
@@ -29,7 +32,7 @@ struct o4j_sys {
 extern const struct o4j_sys o4j_sys_linux;
 
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
-                   enum o4j_strategy strategy, struct o4j_result *res);
+                   const struct o4j_id *target_id, enum o4j_strategy strategy, struct o4j_result *res);
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags);
 int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
                         unsigned flags, unsigned long long *found);

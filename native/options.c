@@ -1,4 +1,4 @@
-/* Option strings: the mount(2) string we write, the serialized overlay the JNI
+/* Option strings: the mount(2) string we write, the overlay description the JNI
  * layer hands over, and the mountinfo lines the kernel writes back. */
 #include <errno.h>
 #include <stdlib.h>
@@ -84,14 +84,60 @@ size_t o4j_format_options(const struct o4j_overlay *ov, char *buf, size_t cap)
     return s.len;
 }
 
-int o4j_spec_count(const char *blob, size_t len, size_t *nlayers, size_t *noptions)
+static size_t get_be(const unsigned char *p, size_t n)
 {
-    size_t nl = 0, nd = 0, no = 0, nu = 0, nw = 0;
+    unsigned long long v = 0;
 
-    if (len == 0 || blob[len - 1] != '\0')
+    while (n-- > 0)
+        v = v << 8 | *p++;
+    return (size_t)v;
+}
+
+static unsigned long long get_u64(const unsigned char *p)
+{
+    unsigned long long v = 0;
+
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The entry at b[i]: its tag, payload and payload length; 0, or -1 when it overruns len. */
+static int entry_at(const unsigned char *b, size_t len, size_t i, int *tag, const unsigned char **p, size_t *n)
+{
+    if (len - i < O4J_ENTRY_HEADER)
+        return -1;
+    *tag = b[i];
+    *n = get_be(b + i + 1, 4);
+    *p = b + i + O4J_ENTRY_HEADER;
+    return *n > len - i - O4J_ENTRY_HEADER ? -1 : 0;
+}
+
+static int is_dir_tag(int tag)
+{
+    return tag == 'L' || tag == 'D' || tag == 'U' || tag == 'W';
+}
+
+int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptions)
+{
+    const unsigned char *b = blob, *p;
+    size_t nl = 0, nd = 0, nu = 0, nw = 0, no = 0, n;
+    int tag, prev = 0;
+
+    if (len == 0)
         return -EINVAL;
-    for (size_t i = 0; i < len; i += strlen(blob + i) + 1) {
-        switch (blob[i]) {
+    for (size_t i = 0; i < len; i += O4J_ENTRY_HEADER + n, prev = tag) {
+        if (entry_at(b, len, i, &tag, &p, &n))
+            return -EINVAL;
+        if (is_dir_tag(tag)) {
+            /* An identity and a path of at least one byte. */
+            if (n <= O4J_ID_BYTES || memchr(p + O4J_ID_BYTES, '\0', n - O4J_ID_BYTES))
+                return -EINVAL;
+        } else if (memchr(p, '\0', n) || (tag == 'O' && n == 0) || (tag == 'V' && prev != 'O') ||
+                   (tag != 'O' && tag != 'V')) {
+            return -EINVAL;
+        }
+        switch (tag) {
         case 'L':
             if (nd > 0)
                 return -EINVAL; /* data-only layers come last */
@@ -101,7 +147,6 @@ int o4j_spec_count(const char *blob, size_t len, size_t *nlayers, size_t *noptio
         case 'U': nu++; break;
         case 'W': nw++; break;
         case 'O': no++; break;
-        default: return -EINVAL;
         }
     }
     if (nu > 1 || nw > 1)
@@ -111,36 +156,66 @@ int o4j_spec_count(const char *blob, size_t len, size_t *nlayers, size_t *noptio
     return 0;
 }
 
-int o4j_spec_decode(char *blob, size_t len, const char **lowers, struct o4j_option *opts,
+static void get_id(const unsigned char *p, struct o4j_id *id)
+{
+    id->dev = get_u64(p);
+    id->ino = get_u64(p + 8);
+    id->mount_id = get_u64(p + 16);
+}
+
+int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lowers, struct o4j_id *ids,
+                    struct o4j_option *opts, struct o4j_id *upper_id, struct o4j_id *work_id,
                     struct o4j_overlay *ov)
 {
-    size_t nl, no;
-    int rc = o4j_spec_count(blob, len, &nl, &no);
+    const unsigned char *b = blob, *p;
+    size_t nl, no, n;
+    int tag, rc = o4j_spec_count(blob, len, &nl, &no);
 
     if (rc)
         return rc;
     memset(ov, 0, sizeof *ov);
     ov->lowerdirs = lowers;
+    ov->lower_ids = ids;
     ov->options = opts;
-    for (size_t i = 0, next; i < len; i = next) {
-        char *value = blob + i + 1;
-        char *eq;
+    for (size_t i = 0; i < len; i += O4J_ENTRY_HEADER + n) {
+        char *s = strings;
+        struct o4j_id *id = NULL;
 
-        next = i + strlen(blob + i) + 1; /* before '=' is cut below */
-        switch (blob[i]) {
-        case 'L': lowers[ov->nlower++] = value; break;
-        case 'D': lowers[ov->nlower + ov->ndata++] = value; break;
-        case 'U': ov->upperdir = value; break;
-        case 'W': ov->workdir = value; break;
-        case 'O':
-            eq = strchr(value, '=');
-            if (eq)
-                *eq = '\0';
-            opts[ov->noptions].key = value;
-            opts[ov->noptions].value = eq ? eq + 1 : NULL;
-            ov->noptions++;
-            break;
+        entry_at(b, len, i, &tag, &p, &n);
+        if (is_dir_tag(tag)) {
+            memcpy(s, p + O4J_ID_BYTES, n - O4J_ID_BYTES);
+            s[n - O4J_ID_BYTES] = '\0';
+            strings += n - O4J_ID_BYTES + 1;
+        } else {
+            memcpy(s, p, n);
+            s[n] = '\0';
+            strings += n + 1;
         }
+        switch (tag) {
+        case 'L':
+            id = &ids[ov->nlower];
+            lowers[ov->nlower++] = s;
+            break;
+        case 'D':
+            id = &ids[ov->nlower + ov->ndata];
+            lowers[ov->nlower + ov->ndata++] = s;
+            break;
+        case 'U':
+            ov->upperdir = s;
+            ov->upper_id = id = upper_id;
+            break;
+        case 'W':
+            ov->workdir = s;
+            ov->work_id = id = work_id;
+            break;
+        case 'O':
+            opts[ov->noptions].key = s;
+            opts[ov->noptions++].value = NULL;
+            break;
+        case 'V': opts[ov->noptions - 1].value = s; break;
+        }
+        if (id)
+            get_id(p, id);
     }
     return 0;
 }
@@ -170,16 +245,37 @@ static size_t octal_decode(const char *src, size_t n, char *dst)
     return out;
 }
 
+/* Starts an entry: its tag and room for the length end_entry fills in. */
+static size_t begin_entry(struct sink *s, char tag)
+{
+    size_t at = s->len;
+
+    put(s, tag);
+    for (int k = 0; k < 4; k++)
+        put(s, 0);
+    return at;
+}
+
+static void end_entry(struct sink *s, size_t at)
+{
+    size_t n = s->len - at - O4J_ENTRY_HEADER;
+
+    for (int k = 0; k < 4; k++)
+        if (at + 1 + (size_t)k + 1 < s->cap)
+            s->buf[at + 1 + k] = (char)(n >> (24 - 8 * k));
+}
+
 /* Puts one tagged entry, dropping overlay's escaping backslashes when asked. */
 static void put_entry(struct sink *s, char tag, const char *v, size_t n, int unescape)
 {
-    put(s, tag);
+    size_t at = begin_entry(s, tag);
+
     for (size_t i = 0; i < n; i++) {
         if (unescape && v[i] == '\\' && i + 1 < n)
             i++;
         put(s, v[i]);
     }
-    put(s, '\0');
+    end_entry(s, at);
 }
 
 /* A legacy "lowerdir=" value, octal-decoded: the option string as the mount was
@@ -256,15 +352,9 @@ static void decode_super_options(struct sink *s, const char *opts, size_t len, c
         } else if (eq && klen == 7 && memcmp(opt, "workdir", 7) == 0) {
             put_entry(s, 'W', tmp, vlen, legacy);
         } else {
-            put(s, 'O');
-            for (size_t k = 0; k < klen; k++)
-                put(s, opt[k]);
-            if (eq) {
-                put(s, '=');
-                for (size_t k = 0; k < vlen; k++)
-                    put(s, tmp[k]);
-            }
-            put(s, '\0');
+            put_entry(s, 'O', opt, klen, 0);
+            if (eq)
+                put_entry(s, 'V', tmp, vlen, 0);
         }
     }
 }
@@ -299,7 +389,5 @@ long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
     put_entry(&s, 'M', flags, flagsn, 0);
     decode_super_options(&s, f, n, tmp);
     free(tmp);
-    if (cap > 0 && s.len >= cap)
-        out[cap - 1] = '\0';
     return (long)s.len;
 }

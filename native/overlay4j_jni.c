@@ -78,10 +78,10 @@ static void throw_syscall(JNIEnv *env, int err, const char *op, const char *path
 /* The Java side always sends a well-formed spec; anything else is a bug, not an errno. */
 static void throw_malformed(JNIEnv *env)
 {
-    jclass iae = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
+    jclass ise = (*env)->FindClass(env, "java/lang/IllegalStateException");
 
-    if (iae)
-        (*env)->ThrowNew(env, iae, "malformed overlay description");
+    if (ise)
+        (*env)->ThrowNew(env, ise, "overlay4j: malformed overlay description from the Java side (a bug)");
 }
 
 /* A NUL-terminated copy of a Java byte[]: in buf when it fits, else on the heap. */
@@ -107,54 +107,95 @@ static void release(char *s, char *buf)
         free(s);
 }
 
+/* A decoded spec and the memory behind it: on the stack for the common sizes. */
+struct decoded {
+    char blob_buf[2048], strings_buf[2048];
+    const char *lower_buf[16];
+    struct o4j_id id_buf[16];
+    struct o4j_option opt_buf[16];
+    char *blob, *strings;
+    const char **lowers;
+    struct o4j_id *ids, upper_id, work_id;
+    struct o4j_option *opts;
+    struct o4j_overlay ov;
+};
+
+static void decoded_free(struct decoded *d)
+{
+    if (d->blob)
+        release(d->blob, d->blob_buf);
+    if (d->strings && d->strings != d->strings_buf)
+        free(d->strings);
+    if (d->lowers != d->lower_buf)
+        free(d->lowers);
+    if (d->ids != d->id_buf)
+        free(d->ids);
+    if (d->opts != d->opt_buf)
+        free(d->opts);
+}
+
+/* Decodes spec into d; on failure throws, and d is freed by the caller all the same. */
+static int decode_spec(JNIEnv *env, jbyteArray spec, struct decoded *d)
+{
+    size_t nlayers, nopt;
+    jsize len;
+
+    d->strings = NULL;
+    d->lowers = d->lower_buf;
+    d->ids = d->id_buf;
+    d->opts = d->opt_buf;
+    if (!(d->blob = copy_in(env, spec, d->blob_buf, sizeof d->blob_buf, &len)))
+        return -1;
+    if (o4j_spec_count(d->blob, (size_t)len, &nlayers, &nopt) != 0) {
+        throw_malformed(env);
+        return -1;
+    }
+    d->strings = (size_t)len <= sizeof d->strings_buf ? d->strings_buf : malloc((size_t)len);
+    if ((nlayers > 16 && !(d->lowers = malloc(nlayers * sizeof *d->lowers))) ||
+        (nlayers > 16 && !(d->ids = malloc(nlayers * sizeof *d->ids))) ||
+        (nopt > 16 && !(d->opts = malloc(nopt * sizeof *d->opts))) || !d->strings) {
+        throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
+        return -1;
+    }
+    o4j_spec_decode(d->blob, (size_t)len, d->strings, d->lowers, d->ids, d->opts, &d->upper_id, &d->work_id,
+                    &d->ov);
+    return 0;
+}
+
+static void get_id(JNIEnv *env, jlongArray array, struct o4j_id *id)
+{
+    jlong v[3];
+
+    (*env)->GetLongArrayRegion(env, array, 0, 3, v);
+    id->dev = (unsigned long long)v[0];
+    id->ino = (unsigned long long)v[1];
+    id->mount_id = (unsigned long long)v[2];
+}
+
 /* Returns the new mount's ID: a primitive, so nothing can fail in here after the
  * mount exists and leave it behind unreported. */
 JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
                                                               jint flags, jbyteArray target,
-                                                              jint strategy)
+                                                              jlongArray target_id, jint strategy)
 {
-    char spec_buf[2048], target_buf[512];
-    const char *lower_buf[16];
-    struct o4j_option opt_buf[16];
-    const char **lowers = lower_buf;
-    struct o4j_option *opts = opt_buf;
-    struct o4j_overlay ov;
+    struct decoded d;
+    struct o4j_id tid;
     struct o4j_result r;
-    size_t nlower, nopt;
-    jsize len;
-    char *blob, *dest = NULL;
+    char target_buf[512], *dest = NULL;
     jlong mount_id = 0;
 
     (void)cls;
-    if (!(blob = copy_in(env, spec, spec_buf, sizeof spec_buf, &len)))
-        return 0;
-    if (o4j_spec_count(blob, (size_t)len, &nlower, &nopt) != 0) {
-        throw_malformed(env);
-        goto out;
+    if (decode_spec(env, spec, &d) == 0 && (dest = copy_in(env, target, target_buf, sizeof target_buf, NULL))) {
+        d.ov.flags = (unsigned)flags;
+        get_id(env, target_id, &tid);
+        if (o4j_mount(&d.ov, dest, &tid, (enum o4j_strategy)strategy, &r) != 0)
+            throw_syscall(env, r.err, r.op, r.path, r.log);
+        else
+            mount_id = (jlong)r.mount_id;
     }
-    if (nlower > 16 && !(lowers = malloc(nlower * sizeof *lowers)))
-        goto oom;
-    if (nopt > 16 && !(opts = malloc(nopt * sizeof *opts)))
-        goto oom;
-    o4j_spec_decode(blob, (size_t)len, lowers, opts, &ov);
-    ov.flags = (unsigned)flags;
-    if (!(dest = copy_in(env, target, target_buf, sizeof target_buf, NULL)))
-        goto out;
-    if (o4j_mount(&ov, dest, (enum o4j_strategy)strategy, &r) != 0)
-        throw_syscall(env, r.err, r.op, r.path, r.log);
-    else
-        mount_id = (jlong)r.mount_id;
-    goto out;
-oom:
-    throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
-out:
     if (dest)
         release(dest, target_buf);
-    if (lowers != lower_buf)
-        free(lowers);
-    if (opts != opt_buf)
-        free(opts);
-    release(blob, spec_buf);
+    decoded_free(&d);
     return mount_id;
 }
 
@@ -176,7 +217,7 @@ JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclas
 
 JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNIEnv *env, jclass cls,
                                                                               jbyteArray path,
-                                                                              jlongArray ids)
+                                                                              jlongArray id)
 {
     char buf[512];
     char *p = copy_in(env, path, buf, sizeof buf, NULL);
@@ -187,14 +228,13 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNI
     (void)cls;
     if (!p)
         return NULL;
-    rc = o4j_resolve_dir(p, &d, ids != NULL);
+    rc = o4j_resolve_dir(p, &d);
     if (rc) {
         throw_syscall(env, -rc, "open", p, NULL);
     } else {
-        jlong values[2] = {(jlong)d.dev, (jlong)d.mount_id};
+        jlong values[3] = {(jlong)d.id.dev, (jlong)d.id.ino, (jlong)d.id.mount_id};
 
-        if (ids)
-            (*env)->SetLongArrayRegion(env, ids, 0, 2, values);
+        (*env)->SetLongArrayRegion(env, id, 0, 3, values);
         result = to_bytes(env, d.path);
     }
     release(p, buf);
@@ -230,41 +270,21 @@ JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_probeStrategy(JNIEnv *env,
 JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_formatOptions(JNIEnv *env, jclass cls,
                                                                            jbyteArray spec)
 {
-    char spec_buf[2048];
-    const char **lowers = NULL;
-    struct o4j_option *opts = NULL;
-    struct o4j_overlay ov;
-    size_t nlower, nopt, need;
-    jsize len;
-    char *blob, *text = NULL;
+    struct decoded d;
+    char *text = NULL;
     jbyteArray result = NULL;
 
     (void)cls;
-    if (!(blob = copy_in(env, spec, spec_buf, sizeof spec_buf, &len)))
-        return NULL;
-    if (o4j_spec_count(blob, (size_t)len, &nlower, &nopt) != 0) {
-        throw_malformed(env);
-        goto out;
+    if (decode_spec(env, spec, &d) == 0) {
+        size_t need = o4j_format_options(&d.ov, NULL, 0);
+
+        if (!(text = malloc(need + 1)))
+            throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
+        else
+            result = to_bytes(env, (o4j_format_options(&d.ov, text, need + 1), text));
     }
-    lowers = malloc((nlower + 1) * sizeof *lowers);
-    opts = malloc((nopt + 1) * sizeof *opts);
-    if (!lowers || !opts) {
-        throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
-        goto out;
-    }
-    o4j_spec_decode(blob, (size_t)len, lowers, opts, &ov);
-    need = o4j_format_options(&ov, NULL, 0);
-    if (!(text = malloc(need + 1))) {
-        throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
-        goto out;
-    }
-    o4j_format_options(&ov, text, need + 1);
-    result = to_bytes(env, text);
-out:
     free(text);
-    free(lowers);
-    free(opts);
-    release(blob, spec_buf);
+    decoded_free(&d);
     return result;
 }
 

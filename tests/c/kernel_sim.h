@@ -169,13 +169,28 @@ static const char *sim_kernel_parse(char *opts, const struct o4j_overlay *ov, ch
     return why;
 }
 
-static int sim_is_option(const char *kv, const struct o4j_option *o)
-{
-    size_t klen = strlen(o->key);
+/* One entry of the description format: tag, payload and its length. */
+struct sim_entry {
+    char tag;
+    const char *p;
+    size_t n;
+};
 
-    if (strncmp(kv, o->key, klen) != 0)
-        return 0;
-    return o->value ? kv[klen] == '=' && strcmp(kv + klen + 1, o->value) == 0 : kv[klen] == '\0';
+static int sim_entry_at(const char *blob, size_t len, size_t at, struct sim_entry *e)
+{
+    const unsigned char *b = (const unsigned char *)blob + at;
+
+    if (len - at < O4J_ENTRY_HEADER)
+        return -1;
+    e->tag = (char)b[0];
+    e->n = (size_t)b[1] << 24 | (size_t)b[2] << 16 | (size_t)b[3] << 8 | b[4];
+    e->p = blob + at + O4J_ENTRY_HEADER;
+    return e->n > len - at - O4J_ENTRY_HEADER ? -1 : 0;
+}
+
+static int sim_entry_is(const struct sim_entry *e, const char *want)
+{
+    return want && e->n == strlen(want) && memcmp(e->p, want, e->n) == 0;
 }
 
 /* o4j_decode_mountinfo gives back the target, the layers in order with their
@@ -185,30 +200,38 @@ static const char *sim_check_decoded(const char *line, const char *target, const
 {
     long len = o4j_decode_mountinfo(line, blob, cap);
     size_t layer = 0, opt = 0, nlayers = ov->nlower + ov->ndata;
+    struct sim_entry e, v;
     const char *want;
 
     if (len <= 0 || (size_t)len >= cap)
         return "mountinfo line not decoded";
-    if (strcmp(blob, "I41") != 0)
+    if (sim_entry_at(blob, (size_t)len, 0, &e) || e.tag != 'I' || !sim_entry_is(&e, "41"))
         return "wrong mount ID";
-    for (const char *e = blob; e < blob + len; e += strlen(e) + 1) {
-        switch (e[0]) {
+    for (size_t at = 0; at < (size_t)len; at += O4J_ENTRY_HEADER + e.n) {
+        if (sim_entry_at(blob, (size_t)len, at, &e))
+            return "an entry overruns the decoded line";
+        switch (e.tag) {
         case 'T': want = target; break;
         case 'M': want = "rw,relatime"; break;
         case 'L': case 'D':
-            if (layer >= nlayers || e[0] != (layer < ov->nlower ? 'L' : 'D'))
+            if (layer >= nlayers || e.tag != (layer < ov->nlower ? 'L' : 'D'))
                 return "a layer of the wrong kind";
             want = ov->lowerdirs[layer++];
             break;
         case 'U': want = ov->upperdir; break;
         case 'W': want = ov->workdir; break;
         case 'O':
-            if (opt < ov->noptions && sim_is_option(e + 1, &ov->options[opt]))
-                opt++;
+            if (opt < ov->noptions && sim_entry_is(&e, ov->options[opt].key)) {
+                int has_value = sim_entry_at(blob, (size_t)len, at + O4J_ENTRY_HEADER + e.n, &v) == 0 &&
+                                v.tag == 'V';
+
+                if (ov->options[opt].value ? has_value && sim_entry_is(&v, ov->options[opt].value) : !has_value)
+                    opt++;
+            }
             continue; /* and options the kernel adds */
         default: continue;
         }
-        if (!want || strcmp(e + 1, want) != 0)
+        if (!sim_entry_is(&e, want))
             return "a decoded entry differs from what was mounted";
     }
     if (layer != nlayers || opt != ov->noptions)

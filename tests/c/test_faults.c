@@ -16,6 +16,7 @@ static struct {
     int open_fds;     /* descriptors handed out and not yet closed */
     int next_fd;
     int mounted;
+    int work_exists;  /* workdir/work, which the kernel makes when it creates the superblock */
     const char *messages[4];
     int next_message;
 } f;
@@ -40,12 +41,37 @@ static int new_fd(enum step s)
 }
 
 static int fake_open(const char *p, int fl) { (void)p; (void)fl; return new_fd(S_OPEN); }
-static int fake_mount_id(int dfd, const char *p, unsigned long long *id)
+static int fake_openat(int dfd, const char *name, int fl)
+{
+    (void)dfd;
+    (void)fl;
+    if (strcmp(name, "work") != 0 || !f.work_exists) {
+        errno = ENOENT;
+        return -1;
+    }
+    f.open_fds++;
+    return f.next_fd++;
+}
+/* Every directory is device 1, inode 5, on mount 77. */
+static int fake_identity(int dfd, const char *p, struct o4j_id *id)
 {
     (void)dfd;
     (void)p;
-    *id = 77;
+    id->dev = 1;
+    id->ino = 5;
+    id->mount_id = 77;
     return 0;
+}
+static int fake_unlinkat(int dfd, const char *name, int fl)
+{
+    (void)dfd;
+    (void)fl;
+    if (strcmp(name, "work") == 0 && f.work_exists) {
+        f.work_exists = 0;
+        return 0;
+    }
+    errno = ENOENT;
+    return -1;
 }
 static int fake_close(int fd) { (void)fd; f.open_fds--; return 0; }
 static ssize_t fake_read(int fd, void *buf, size_t len)
@@ -73,8 +99,12 @@ static ssize_t fake_readlink(const char *p, char *buf, size_t len)
 static int fake_fsopen(const char *n, unsigned fl) { (void)n; (void)fl; return new_fd(S_FSOPEN); }
 static int fake_fsconfig(int fd, unsigned c, const char *k, const void *v, int a)
 {
-    (void)fd; (void)c; (void)k; (void)v; (void)a;
-    return step(S_FSCONFIG);
+    (void)fd; (void)k; (void)v; (void)a;
+    if (step(S_FSCONFIG))
+        return -1;
+    if (c == 6) /* FSCONFIG_CMD_CREATE: the superblock, and with it workdir/work */
+        f.work_exists = 1;
+    return 0;
 }
 static int fake_fsmount(int fd, unsigned fl, unsigned at) { (void)fd; (void)fl; (void)at; return new_fd(S_FSMOUNT); }
 static int fake_move_mount(int a, const char *b, int c, const char *d, unsigned e)
@@ -88,6 +118,7 @@ static int fake_move_mount(int a, const char *b, int c, const char *d, unsigned 
 static int fake_mount(const char *a, const char *b, const char *c, unsigned long d, const void *e)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e;
+    f.work_exists = 1; /* made with the superblock, before the mount is attached (or not) */
     if (step(S_MOUNT))
         return -1;
     f.mounted++;
@@ -96,13 +127,13 @@ static int fake_mount(const char *a, const char *b, const char *c, unsigned long
 static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
 
 static const struct o4j_sys fake = {
-    fake_open, fake_open, fake_mount_id, fake_close, fake_read, fake_readlink, fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount,
-    fake_mount, fake_umount2,
+    fake_open, fake_open, fake_openat, fake_identity, fake_unlinkat, fake_close, fake_read, fake_readlink,
+    fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount, fake_mount, fake_umount2,
 };
 
 static const char *lowers[] = {"/l1", "/l2"};
 static const struct o4j_option opts[] = {{"index", "off"}};
-static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0, 0};
+static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0, 0, NULL, NULL, NULL};
 
 static void reset(int fail_step, int nth, int err)
 {
@@ -127,7 +158,7 @@ static void every_failure_cleans_up(void)
                     int rc;
 
                     reset(st, nth, errs[k]);
-                    rc = o4j_mount_with(&fake, &ov, "/t", (enum o4j_strategy)s, &e);
+                    rc = o4j_mount_with(&fake, &ov, "/t", NULL, (enum o4j_strategy)s, &e);
                     if (f.calls[st] <= nth) {
                         CHECK(rc == 0); /* the step was not called that often: success */
                         CHECK(f.mounted == 1);
@@ -139,6 +170,7 @@ static void every_failure_cleans_up(void)
                         CHECK(e.err == errs[k]);
                         CHECK_STR(e.op, names[st]);
                         CHECK(f.mounted == 0);
+                        CHECK(!f.work_exists); /* what the kernel made in workdir is gone again */
                     }
                     if (f.open_fds != 0)
                         fprintf(stderr, "strategy %d step %s call %d: %d fds left open\n", s, names[st],
@@ -157,7 +189,7 @@ static void kernel_log_is_attached(void)
     reset(S_FSCONFIG, 5, EINVAL); /* source, 2 lowers, upper, work, then index */
     f.messages[0] = "e overlay: Bad value for 'index'\n";
     f.messages[1] = "w overlay: something else";
-    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -EINVAL);
+    CHECK(o4j_mount_with(&fake, &ov, "/t", NULL, O4J_STRATEGY_STRING, &e) == -EINVAL);
     CHECK_STR(e.log, "e overlay: Bad value for 'index'\nw overlay: something else\n");
     CHECK(e.path == NULL);
     CHECK(f.open_fds == 0);
@@ -174,7 +206,7 @@ static void kernel_log_is_bounded(void)
     f.messages[0] = huge; /* longer than any read buffer: dropped by the kernel, reading goes on */
     f.messages[1] = big;
     f.messages[2] = big; /* does not fit after the first: left out, not cut mid-line */
-    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -EINVAL);
+    CHECK(o4j_mount_with(&fake, &ov, "/t", NULL, O4J_STRATEGY_STRING, &e) == -EINVAL);
     CHECK(strlen(e.log) == sizeof big); /* 2999 x's and a newline */
     CHECK(f.next_message == 3);
 }
@@ -183,12 +215,53 @@ static void failing_path_is_reported(void)
 {
     struct o4j_result e;
 
-    reset(S_OPEN, 2, ENOENT); /* FD strategy: target, /l1, then /l2 */
-    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_FD, &e) == -ENOENT);
+    reset(S_OPEN, 3, ENOENT); /* FD strategy: target, workdir, /l1, then /l2 */
+    CHECK(o4j_mount_with(&fake, &ov, "/t", NULL, O4J_STRATEGY_FD, &e) == -ENOENT);
     CHECK_STR(e.path, "/l2");
     reset(S_OPEN, 0, ENOENT);
-    CHECK(o4j_mount_with(&fake, &ov, "/t", O4J_STRATEGY_STRING, &e) == -ENOENT);
+    CHECK(o4j_mount_with(&fake, &ov, "/t", NULL, O4J_STRATEGY_STRING, &e) == -ENOENT);
     CHECK_STR(e.path, "/t");
+}
+
+/* A directory that is not the one validated is refused before anything is made. */
+static void swapped_directories_are_refused(void)
+{
+    static const struct o4j_id same = {1, 5, 77}, other = {1, 6, 77}, other_mount = {1, 5, 78};
+    const struct o4j_id ids[] = {same, other};
+    struct o4j_overlay checked = ov;
+    struct o4j_result e;
+
+    checked.lower_ids = ids;
+    checked.upper_id = &same;
+    checked.work_id = &same;
+    for (int s = O4J_STRATEGY_FD; s <= O4J_STRATEGY_LEGACY; s++) {
+        reset(-1, 0, 0);
+        CHECK(o4j_mount_with(&fake, &checked, "/t", &same, (enum o4j_strategy)s, &e) == -ESTALE);
+        CHECK_STR(e.path, "/l2");
+        CHECK(strstr(e.log, "lowerdir 2 is no longer the directory that was validated") != NULL);
+        CHECK(f.mounted == 0 && f.open_fds == 0 && f.calls[S_FSOPEN] == (s == O4J_STRATEGY_FD));
+        reset(-1, 0, 0);
+        CHECK(o4j_mount_with(&fake, &checked, "/t", &other_mount, (enum o4j_strategy)s, &e) == -ESTALE);
+        CHECK_STR(e.path, "/t");
+        CHECK(f.mounted == 0 && f.open_fds == 0);
+    }
+    checked.lower_ids = NULL;
+    reset(-1, 0, 0);
+    CHECK(o4j_mount_with(&fake, &checked, "/t", &same, O4J_STRATEGY_FD, &e) == 0);
+}
+
+/* workdir/work that was there before a failed mount stays. */
+static void existing_work_survives_a_failure(void)
+{
+    for (int s = O4J_STRATEGY_FD; s <= O4J_STRATEGY_LEGACY; s++) {
+        struct o4j_result e;
+
+        reset(s == O4J_STRATEGY_LEGACY ? S_MOUNT : S_MOVE_MOUNT, 0, ENOENT);
+        f.work_exists = 1;
+        CHECK(o4j_mount_with(&fake, &ov, "/t", NULL, (enum o4j_strategy)s, &e) == -ENOENT);
+        CHECK(f.work_exists);
+        CHECK(f.open_fds == 0);
+    }
 }
 
 static void unmount_if_leaves_other_mounts_alone(void)
@@ -228,6 +301,8 @@ static void probe_closes_everything(void)
 
 int main(void)
 {
+    swapped_directories_are_refused();
+    existing_work_survives_a_failure();
     every_failure_cleans_up();
     kernel_log_is_attached();
     kernel_log_is_bounded();

@@ -58,10 +58,10 @@ static void setup(void)
 static void mounts_read_write(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
     char buf[64];
-    int rc = o4j_mount(&ov, merged, s, &e);
+    int rc = o4j_mount(&ov, merged, NULL, s, &e);
 
     CHECK(rc == 0);
     if (rc) {
@@ -83,10 +83,10 @@ static void mounts_read_write(enum o4j_strategy s)
 static void mounts_read_only(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0, NULL, NULL, NULL};
     char p[128];
 
-    CHECK(o4j_mount(&ov, merged, s, NULL) == 0);
+    CHECK(o4j_mount(&ov, merged, NULL, s, NULL) == 0);
     snprintf(p, sizeof p, "%s/x", merged);
     CHECK(open(p, O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
     CHECK(o4j_unmount(merged, O4J_UNMOUNT_DETACH) == 0);
@@ -96,11 +96,11 @@ static void reports_missing_lowerdir(enum o4j_strategy s)
 {
     char missing[80];
     const char *lowers[] = {missing, l2};
-    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
 
     snprintf(missing, sizeof missing, "%s/missing", root);
-    CHECK(o4j_mount(&ov, merged, s, &e) == -ENOENT);
+    CHECK(o4j_mount(&ov, merged, NULL, s, &e) == -ENOENT);
     CHECK(e.err == ENOENT);
     CHECK_STR(e.op, s == O4J_STRATEGY_FD ? "open" : s == O4J_STRATEGY_STRING ? "fsconfig" : "mount");
     CHECK(e.target[0] == '\0');
@@ -113,18 +113,18 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
     char fresh[80], missing[80];
-    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
     struct o4j_dir before, after;
 
     snprintf(fresh, sizeof fresh, "%s/fresh-work", root);
     snprintf(missing, sizeof missing, "%s/missing-target", root);
     mkdir(fresh, 0755);
-    CHECK(o4j_resolve_dir(merged, &before, 1) == 0);
-    CHECK(o4j_mount(&ov, missing, s, &e) == -ENOENT);
+    CHECK(o4j_resolve_dir(merged, &before) == 0);
+    CHECK(o4j_mount(&ov, missing, NULL, s, &e) == -ENOENT);
     CHECK(e.path && strcmp(e.path, missing) == 0);
     CHECK(rmdir(fresh) == 0); /* fails with ENOTEMPTY if the kernel made fresh/work */
-    CHECK(o4j_resolve_dir(merged, &after, 1) == 0 && after.mount_id == before.mount_id);
+    CHECK(o4j_resolve_dir(merged, &after) == 0 && after.id.mount_id == before.id.mount_id);
 }
 
 /* qemu-user 7.2 sets STATX_MNT_ID in stx_mask but leaves stx_mnt_id 0; a real kernel never gives "/" ID 0. */
@@ -132,13 +132,13 @@ static int mount_ids_reported(void)
 {
     struct o4j_dir d;
 
-    return o4j_resolve_dir("/", &d, 1) == 0 && d.mount_id != 0;
+    return o4j_resolve_dir("/", &d) == 0 && d.id.mount_id != 0;
 }
 
 static void resolves_directories_and_targets(void)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_dir parent, mounted, via_link, dotted;
     struct o4j_result r;
     char link[96], file[96], dots[128];
@@ -146,38 +146,38 @@ static void resolves_directories_and_targets(void)
 
     snprintf(link, sizeof link, "%s/link-to-merged", root);
     CHECK(symlink(merged, link) == 0);
-    CHECK(o4j_resolve_dir(link, &via_link, 0) == 0);
+    CHECK(o4j_resolve_dir(link, &via_link) == 0);
     CHECK_STR(via_link.path, merged);
     snprintf(dots, sizeof dots, "%s/./lower1/../merged", root);
-    CHECK(o4j_resolve_dir(dots, &dotted, 0) == 0);
+    CHECK(o4j_resolve_dir(dots, &dotted) == 0);
     CHECK_STR(dotted.path, merged);
-    CHECK(o4j_resolve_dir(merged, &parent, 1) == 0);
-    CHECK(o4j_mount(&ov, link, O4J_STRATEGY_AUTO, &r) == 0);
+    CHECK(o4j_resolve_dir(merged, &parent) == 0);
+    CHECK(o4j_mount(&ov, link, NULL, O4J_STRATEGY_AUTO, &r) == 0);
     CHECK_STR(r.target, merged); /* the canonical target, not the link */
-    CHECK(o4j_resolve_dir(merged, &mounted, 1) == 0);
+    CHECK(o4j_resolve_dir(merged, &mounted) == 0);
     if (mount_ids_reported()) {
-        CHECK(mounted.mount_id != parent.mount_id);
-        CHECK(r.mount_id == mounted.mount_id);
+        CHECK(mounted.id.mount_id != parent.id.mount_id);
+        CHECK(r.mount_id == mounted.id.mount_id);
         CHECK(o4j_unmount_if(merged, r.mount_id + 1000, 0, &found) == 1 && found == r.mount_id);
     } else {
         printf("SKIP mount id checks: statx gives mount id 0 (qemu-user does not pass stx_mnt_id through)\n");
     }
-    CHECK(mounted.dev != parent.dev);
+    CHECK(mounted.id.dev != parent.id.dev);
     CHECK(o4j_unmount_if(merged, r.mount_id, 0, &found) == 0);
-    CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent, 0) == -ENOENT);
+    CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent) == -ENOENT);
     snprintf(file, sizeof file, "%s/same.txt", l1);
-    CHECK(o4j_resolve_dir(file, &parent, 0) == -ENOTDIR);
-    CHECK(o4j_mount(&ov, file, O4J_STRATEGY_AUTO, &r) == -ENOTDIR);
+    CHECK(o4j_resolve_dir(file, &parent) == -ENOTDIR);
+    CHECK(o4j_mount(&ov, file, NULL, O4J_STRATEGY_AUTO, &r) == -ENOTDIR);
     CHECK_STR(r.op, "open");
 
     /* Strict paths: a symbolic link anywhere is refused, for the target and for layers. */
     ov.flags = O4J_MOUNT_STRICT_PATHS;
-    CHECK(o4j_mount(&ov, link, O4J_STRATEGY_AUTO, &r) == -ELOOP);
+    CHECK(o4j_mount(&ov, link, NULL, O4J_STRATEGY_AUTO, &r) == -ELOOP);
     CHECK_STR(r.path, link);
     lowers[1] = link;
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_FD, &r) == -ELOOP || o4j_probe_strategy() != O4J_STRATEGY_FD);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_FD, &r) == -ELOOP || o4j_probe_strategy() != O4J_STRATEGY_FD);
     lowers[1] = l2;
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_AUTO, &r) == 0);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_AUTO, &r) == 0);
     CHECK_STR(r.target, merged);
     CHECK(o4j_unmount(merged, 0) == 0);
     unlink(link);
@@ -187,10 +187,10 @@ static void reports_kernel_words(void)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_option bad = {"index", "maybe"};
-    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
 
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -EINVAL);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_STRING, &e) == -EINVAL);
     CHECK_STR(e.op, "fsconfig");
     CHECK(strstr(e.log, "index") != NULL);
 }
@@ -215,7 +215,7 @@ static void shortens_options_past_a_page(void)
 {
     static char dirs[5][1200];
     const char *lowers[5];
-    struct o4j_overlay ov = {lowers, 5, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 5, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
     char name[16];
 
@@ -225,7 +225,7 @@ static void shortens_options_past_a_page(void)
         lowers[i] = dirs[i];
     }
     CHECK(o4j_format_options(&ov, NULL, 0) > 4096);
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_LEGACY, &e) == 0);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_LEGACY, &e) == 0);
     CHECK(o4j_unmount(merged, 0) == 0);
 }
 
@@ -234,7 +234,7 @@ static void refuses_what_no_shortening_fits(void)
     enum { N = 300 };
     static char dirs[N][64];
     const char *lowers[N];
-    struct o4j_overlay ov = {lowers, N, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, N, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
 
     for (int i = 0; i < N; i++) {
@@ -242,7 +242,7 @@ static void refuses_what_no_shortening_fits(void)
         mkdir(dirs[i], 0755);
         lowers[i] = dirs[i];
     }
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_LEGACY, &e) == -E2BIG);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_LEGACY, &e) == -E2BIG);
     CHECK_STR(e.path, merged);
     CHECK(strstr(e.log, "even with /proc/self/fd names; mount(2) takes at most") != NULL);
     CHECK(strstr(e.log, "use the fd strategy") != NULL);
@@ -252,13 +252,90 @@ static void string_strategy_names_its_limit(void)
 {
     static char longd[1200];
     const char *lowers[] = {l1, longd};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
     struct o4j_result e;
 
     long_dir(longd, sizeof longd, "str", 2);
-    CHECK(o4j_mount(&ov, merged, O4J_STRATEGY_STRING, &e) == -ENAMETOOLONG);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_STRING, &e) == -ENAMETOOLONG);
     CHECK_STR(e.path, longd);
     CHECK(strstr(e.log, "fsconfig takes strings of at most 255") != NULL);
+}
+
+/* The target, removed for real right before the overlay is attached to it. */
+static char doomed[64];
+
+static int move_mount_after_rmdir(int from_dfd, const char *from, int to_dfd, const char *to, unsigned fl)
+{
+    CHECK(rmdir(doomed) == 0);
+    return o4j_sys_linux.move_mount(from_dfd, from, to_dfd, to, fl);
+}
+
+static int mount_after_rmdir(const char *src, const char *t, const char *type, unsigned long fl, const void *d)
+{
+    CHECK(rmdir(doomed) == 0);
+    return o4j_sys_linux.mount(src, t, type, fl, d);
+}
+
+static int is_empty_dir(const char *dir)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\" || ls -lAR '%s' >&2", dir, dir);
+    return system(cmd) == 0;
+}
+
+/* The kernel makes workdir/work (and index, and work/incompat/volatile) with the
+ * superblock; when attaching it fails after that, all of it goes again. */
+static void late_failure_leaves_workdir_as_found(enum o4j_strategy s)
+{
+    static const struct o4j_option flags[][2] = {{{"index", "on"}, {NULL, NULL}}, {{"volatile", NULL}, {NULL, NULL}}};
+    struct o4j_sys sys = o4j_sys_linux;
+    const char *lowers[] = {l1, l2};
+    char work[64], name[32];
+
+    sys.move_mount = move_mount_after_rmdir;
+    sys.mount = mount_after_rmdir;
+    for (size_t k = 0; k < 2; k++) {
+        struct o4j_overlay ov = {lowers, 2, up, work, flags[k], 1, 0, 0, NULL, NULL, NULL};
+        struct o4j_result e;
+
+        snprintf(name, sizeof name, "late-work-%d-%zu", (int)s, k);
+        path(work, name);
+        snprintf(name, sizeof name, "late-target-%d-%zu", (int)s, k);
+        path(doomed, name);
+        CHECK(mkdir(work, 0755) == 0 && mkdir(doomed, 0755) == 0);
+        CHECK(o4j_mount_with(&sys, &ov, doomed, NULL, s, &e) == -ENOENT);
+        CHECK(is_empty_dir(work));
+        if (!is_empty_dir(work))
+            fprintf(stderr, "strategy %d, %s: workdir not left empty\n", s, flags[k][0].key);
+    }
+}
+
+/* A directory renamed into a validated one's place is refused, on every strategy. */
+static void swapped_directory_is_refused(enum o4j_strategy s)
+{
+    char moved[80], swapped[80];
+    struct o4j_dir d1, d2, t;
+    struct o4j_id ids[2];
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, ids, NULL, NULL};
+    struct o4j_result e;
+
+    CHECK(o4j_resolve_dir(l1, &d1) == 0 && o4j_resolve_dir(l2, &d2) == 0 && o4j_resolve_dir(merged, &t) == 0);
+    ids[0] = d1.id;
+    ids[1] = d2.id;
+    CHECK(o4j_mount(&ov, merged, &t.id, s, &e) == 0);
+    CHECK(o4j_unmount(merged, 0) == 0);
+    snprintf(moved, sizeof moved, "%s.moved", l2);
+    snprintf(swapped, sizeof swapped, "%s.swapped", l2);
+    CHECK(mkdir(swapped, 0755) == 0);
+    CHECK(rename(l2, moved) == 0 && rename(swapped, l2) == 0);
+    CHECK(o4j_mount(&ov, merged, &t.id, s, &e) == -ESTALE);
+    CHECK_STR(e.path, l2);
+    CHECK(strstr(e.log, "lowerdir 2 is no longer") != NULL);
+    CHECK(rename(l2, swapped) == 0 && rename(moved, l2) == 0 && rmdir(swapped) == 0);
+    CHECK(o4j_mount(&ov, merged, &t.id, s, &e) == 0);
+    CHECK(o4j_unmount(merged, 0) == 0);
 }
 
 int main(void)
@@ -280,6 +357,8 @@ int main(void)
         mounts_read_only((enum o4j_strategy)s);
         reports_missing_lowerdir((enum o4j_strategy)s);
         missing_target_leaves_workdir_empty((enum o4j_strategy)s);
+        late_failure_leaves_workdir_as_found((enum o4j_strategy)s);
+        swapped_directory_is_refused((enum o4j_strategy)s);
     }
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();

@@ -10,7 +10,7 @@ static void formats_plain_overlay(void)
 {
     const char *lowers[] = {"/l1", "/l2"};
     struct o4j_option opts[] = {{"index", "off"}, {"userxattr", NULL}};
-    struct o4j_overlay ov = {lowers, 2, "/up", "/wk", opts, 2, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, "/up", "/wk", opts, 2, 0, 0, NULL, NULL, NULL};
     char buf[256];
 
     CHECK(o4j_format_options(&ov, buf, sizeof buf) == strlen(buf));
@@ -20,7 +20,7 @@ static void formats_plain_overlay(void)
 static void escapes_separators_in_paths(void)
 {
     const char *lowers[] = {"/a,upperdir=/x", "/b:c", "/d\\e"};
-    struct o4j_overlay ov = {lowers, 3, "/u p,", "/w:", NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 3, "/u p,", "/w:", NULL, 0, 0, 0, NULL, NULL, NULL};
     char buf[256];
 
     o4j_format_options(&ov, buf, sizeof buf);
@@ -30,7 +30,7 @@ static void escapes_separators_in_paths(void)
 static void counts_like_snprintf(void)
 {
     const char *lowers[] = {"/lower1", "/lower2"};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
     char small[8];
 
     CHECK(o4j_format_options(&ov, NULL, 0) == strlen("lowerdir=/lower1:/lower2"));
@@ -38,60 +38,140 @@ static void counts_like_snprintf(void)
     CHECK_STR(small, "lowerdi");
 }
 
+/* Builds a spec as the Java side does: tag, 4-byte big-endian length, payload;
+ * directories carry their identity (here dev 1, ino = their index, mount 9) first. */
+struct spec_buf {
+    unsigned char b[512];
+    size_t len;
+};
+
+static void spec_put(struct spec_buf *s, char tag, const char *v, size_t n)
+{
+    int dir = strchr("LDUW", tag) != NULL;
+    size_t total = n + (dir ? O4J_ID_BYTES : 0);
+
+    s->b[s->len++] = (unsigned char)tag;
+    for (int k = 3; k >= 0; k--)
+        s->b[s->len++] = (unsigned char)(total >> (8 * k));
+    if (dir) {
+        unsigned long long id[3] = {1, s->len, 9};
+
+        for (int i = 0; i < 3; i++)
+            for (int k = 7; k >= 0; k--)
+                s->b[s->len++] = (unsigned char)(id[i] >> (8 * k));
+    }
+    memcpy(s->b + s->len, v, n);
+    s->len += n;
+}
+
+static void spec_str(struct spec_buf *s, char tag, const char *v)
+{
+    spec_put(s, tag, v, strlen(v));
+}
+
 static void decodes_serialized_spec(void)
 {
-    char blob[] = "L/l1\0L/l,2\0U/up\0W/wk\0Oindex=off\0Ouserxattr\0Ouuid=a=b";
+    struct spec_buf s = {{0}, 0};
     const char *lowers[2];
+    struct o4j_id ids[2], up, wk;
     struct o4j_option opts[3];
     struct o4j_overlay ov;
+    char strings[512];
     size_t nl, no;
 
-    CHECK(o4j_spec_count(blob, sizeof blob, &nl, &no) == 0);
+    spec_str(&s, 'L', "/l1");
+    spec_str(&s, 'L', "/l,2\nL/evil"); /* any byte but NUL is a path byte, never a separator */
+    spec_str(&s, 'U', "/up");
+    spec_str(&s, 'W', "/wk");
+    spec_str(&s, 'O', "index");
+    spec_str(&s, 'V', "off");
+    spec_str(&s, 'O', "userxattr");
+    spec_str(&s, 'O', "uuid");
+    spec_str(&s, 'V', "a=b,c");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == 0);
     CHECK(nl == 2 && no == 3);
-    CHECK(o4j_spec_decode(blob, sizeof blob, lowers, opts, &ov) == 0);
+    CHECK(o4j_spec_decode(s.b, s.len, strings, lowers, ids, opts, &up, &wk, &ov) == 0);
     CHECK(ov.nlower == 2 && ov.noptions == 3);
     CHECK_STR(ov.lowerdirs[0], "/l1");
-    CHECK_STR(ov.lowerdirs[1], "/l,2");
+    CHECK_STR(ov.lowerdirs[1], "/l,2\nL/evil");
+    CHECK(ov.lower_ids == ids && ids[0].dev == 1 && ids[0].ino == 5 && ids[0].mount_id == 9);
+    CHECK(ids[1].ino == 5 + 24 + 3 + 5);
     CHECK_STR(ov.upperdir, "/up");
+    CHECK(ov.upper_id == &up && ov.work_id == &wk && wk.dev == 1);
     CHECK_STR(ov.workdir, "/wk");
     CHECK_STR(opts[0].key, "index");
     CHECK_STR(opts[0].value, "off");
     CHECK_STR(opts[1].key, "userxattr");
     CHECK(opts[1].value == NULL);
     CHECK_STR(opts[2].key, "uuid");
-    CHECK_STR(opts[2].value, "a=b");
+    CHECK_STR(opts[2].value, "a=b,c");
 }
 
+/* Whatever the bytes, nothing but a well-framed spec without NULs decodes. */
 static void rejects_malformed_spec(void)
 {
-    char unterminated[] = {'L', '/', 'x'};
-    char bad_tag[] = "X/x";
-    char two_uppers[] = "U/a\0U/b";
+    struct spec_buf s = {{0}, 0};
     size_t nl, no;
 
-    CHECK(o4j_spec_count(unterminated, sizeof unterminated, &nl, &no) == -EINVAL);
-    CHECK(o4j_spec_count(bad_tag, sizeof bad_tag, &nl, &no) == -EINVAL);
-    CHECK(o4j_spec_count(two_uppers, sizeof two_uppers, &nl, &no) == -EINVAL);
     CHECK(o4j_spec_count("", 0, &nl, &no) == -EINVAL);
+    spec_str(&s, 'X', "/x");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* unknown tag */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    CHECK(o4j_spec_count(s.b, s.len - 1, &nl, &no) == -EINVAL); /* cut short */
+    CHECK(o4j_spec_count(s.b, 3, &nl, &no) == -EINVAL);         /* cut in the header */
+    s.len = 0;
+    spec_put(&s, 'L', "/x\0L/y", 6);
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* NUL in a path */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    spec_put(&s, 'O', "index\0L/y", 9);
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* NUL in a key */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    spec_str(&s, 'O', "index");
+    spec_put(&s, 'V', "on\0U/u", 6);
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* NUL in a value */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    spec_str(&s, 'V', "on");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* a value with no key */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    spec_str(&s, 'U', "/a");
+    spec_str(&s, 'U', "/b");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* two upperdirs */
+    s.len = 0;
+    spec_str(&s, 'L', "");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* an empty path */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    s.b[1] = 0x80; /* a length past the end, and past 2 GiB */
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL);
 }
 
 static void formats_data_only_layers(void)
 {
     const char *layers[] = {"/l1", "/l2", "/d1", "/d2"};
-    struct o4j_overlay ov = {layers, 2, NULL, NULL, NULL, 0, 0, 2};
-    char buf[128];
-    char blob[] = "L/l1\0D/d1\0D/d2";
-    char bad[] = "D/d1\0L/l1";
+    struct o4j_overlay ov = {layers, 2, NULL, NULL, NULL, 0, 0, 2, NULL, NULL, NULL};
+    struct spec_buf s = {{0}, 0}, bad = {{0}, 0};
+    char buf[128], strings[128];
     const char *lowers[3];
+    struct o4j_id ids[3], up, wk;
     struct o4j_overlay dec;
     size_t nl, no;
 
     o4j_format_options(&ov, buf, sizeof buf);
     CHECK_STR(buf, "lowerdir=/l1:/l2::/d1::/d2");
-    CHECK(o4j_spec_decode(blob, sizeof blob, lowers, NULL, &dec) == 0);
+    spec_str(&s, 'L', "/l1");
+    spec_str(&s, 'D', "/d1");
+    spec_str(&s, 'D', "/d2");
+    CHECK(o4j_spec_decode(s.b, s.len, strings, lowers, ids, NULL, &up, &wk, &dec) == 0);
     CHECK(dec.nlower == 1 && dec.ndata == 2);
     CHECK_STR(dec.lowerdirs[2], "/d2");
-    CHECK(o4j_spec_count(bad, sizeof bad, &nl, &no) == -EINVAL);
+    spec_str(&bad, 'D', "/d1");
+    spec_str(&bad, 'L', "/l1");
+    CHECK(o4j_spec_count(bad.b, bad.len, &nl, &no) == -EINVAL);
 }
 
 static void random_path(char *out, size_t max)
@@ -115,7 +195,7 @@ static void mountinfo_round_trip_property(void)
 
     srand(4242);
     for (int iter = 0; iter < 3000; iter++) {
-        struct o4j_overlay ov = {layers, 0, NULL, NULL, &index, 1, 0, 0};
+        struct o4j_overlay ov = {layers, 0, NULL, NULL, &index, 1, 0, 0, NULL, NULL, NULL};
         const char *why;
 
         ov.nlower = 1 + (size_t)rand() % 4;

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,38 +67,42 @@ public final class Mounts {
     public static List<MountInfo> overlays() throws IOException {
         List<MountInfo> result = new ArrayList<>();
         for (MountTable.Entry e : MountTable.overlays()) {
-            result.add(new MountInfo(e.mountId, Paths.get(e.target), Arrays.asList(e.mountOptions.split(",")),
-                    paths(e.lowerdirs), paths(e.datadirs),
-                    e.upperdir == null ? null : Paths.get(e.upperdir), e.workdir == null ? null : Paths.get(e.workdir),
-                    e.options));
+            result.add(new MountInfo(e.mountId, PathBytes.toPath(e.target), Arrays.asList(e.mountOptions.split(",")),
+                    paths(e.lowerdirs), paths(e.datadirs), path(e.upperdir), path(e.workdir), e.options));
         }
         return result;
     }
 
-    private static List<Path> paths(List<String> names) {
+    private static List<Path> paths(List<byte[]> names) {
         List<Path> paths = new ArrayList<>(names.size());
-        for (String n : names) {
-            paths.add(Paths.get(n));
+        for (byte[] n : names) {
+            paths.add(PathBytes.toPath(n));
         }
         return paths;
+    }
+
+    private static Path path(byte[] name) {
+        return name == null ? null : PathBytes.toPath(name);
     }
 
     /** Whether path (a directory, symbolic links resolved) is the root of a mount. */
     public static boolean isMountPoint(Path path) throws IOException {
         Objects.requireNonNull(path, "path must not be null");
         String action = "look up the mount of " + path;
-        Directory dir = Layers.resolve(path, "directory", action, true);
+        Directory dir = Layers.resolve(path, "directory", action);
         Path parent = dir.path.getParent();
-        return parent == null || dir.mountId != Layers.resolve(parent, "parent directory", action, true).mountId;
+        return parent == null || dir.mountId() != Layers.resolve(parent, "parent directory", action).mountId();
     }
 
     /** umount2 resolves the path itself (following links unless NOFOLLOW): nothing to resolve first. */
     static void unmount(Kernel kernel, Path target, UnmountOption... options) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
+        byte[] bytes = PathBytes.of(target);
         Path path = target.toAbsolutePath();
         long start = System.nanoTime();
         try {
-            kernel.unmount(PathBytes.of(path), UnmountOption.bits(options));
+            // Relative names stay relative: the kernel resolves them against the working directory.
+            kernel.unmount(bytes, UnmountOption.bits(options));
         } catch (SyscallException e) {
             throw Errors.fromSyscall(e, "unmount " + path, path.toString());
         }

@@ -1,5 +1,6 @@
 package io.overlay4j;
 
+import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
@@ -56,15 +57,23 @@ public final class Overlay {
     private volatile String optionString;
 
     private Overlay(Builder b, Layers layers, MountStrategy strategy) {
-        this.lowerdirs = Collections.unmodifiableList(layers.lowerdirs);
-        this.datadirs = Collections.unmodifiableList(layers.datadirs);
-        this.upperdir = layers.upperdir;
-        this.workdir = layers.workdir;
+        this.lowerdirs = paths(layers.lowerdirs);
+        this.datadirs = paths(layers.datadirs);
+        this.upperdir = layers.upperdir == null ? null : layers.upperdir.path;
+        this.workdir = layers.workdir == null ? null : layers.workdir.path;
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
         this.flags = b.flags;
         this.strategy = strategy;
         this.kernel = b.kernel;
-        this.spec = OverlaySpec.encode(lowerdirs, datadirs, upperdir, workdir, options);
+        this.spec = OverlaySpec.encode(layers.lowerdirs, layers.datadirs, layers.upperdir, layers.workdir, options);
+    }
+
+    private static List<Path> paths(List<Directory> dirs) {
+        List<Path> paths = new ArrayList<>(dirs.size());
+        for (Directory d : dirs) {
+            paths.add(d.path);
+        }
+        return Collections.unmodifiableList(paths);
     }
 
     public static Builder builder() {
@@ -77,23 +86,26 @@ public final class Overlay {
      * @return the mount; closing it unmounts
      * @throws java.nio.file.NoSuchFileException (an {@link ErrnoException}) when target or a layer is missing
      * @throws java.nio.file.AccessDeniedException without CAP_SYS_ADMIN
-     * @throws java.nio.file.FileSystemException for any other refusal, with errno and the kernel's reason
+     * @throws java.nio.file.FileSystemException for any other refusal, with errno and the kernel's reason;
+     *         ESTALE when a directory is no longer the one {@link Builder#build()} validated
+     * @throws IllegalArgumentException when target is the empty path or not of the default file system
      */
     public OverlayMount mount(Path target) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
+        PathBytes.check(target, "target");
         String action = "mount overlay on " + target;
-        Path dir = Layers.resolve(target, "target", action, false).path;
-        byte[] dirBytes = PathBytes.of(dir);
-        String key = dir.toString();
-        ActiveMounts.reserve(key, action);
+        Directory dir = Layers.resolve(target, "target", action);
+        String key = PathBytes.key(dir.bytes);
+        ActiveMounts.reserve(key, dir.path, action);
         long start = System.nanoTime();
         long mountId;
         try {
-            // Strict: dir is canonical, so the C core refuses any symbolic link swapped in since.
-            mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dirBytes, strategy.code);
+            // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
+            // since, and it checks each directory it opens against the identity recorded.
+            mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code);
         } catch (SyscallException e) {
             ActiveMounts.release(key, null);
-            throw Errors.fromSyscall(e, "mount overlay on " + dir, dir.toString());
+            throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString());
         } catch (RuntimeException | Error e) {
             ActiveMounts.release(key, null);
             throw e;
@@ -101,18 +113,18 @@ public final class Overlay {
         OverlayMount m = null;
         boolean registered = false;
         try {
-            m = new OverlayMount(this, dir, dirBytes, mountId, kernel);
+            m = new OverlayMount(this, dir.path, dir.bytes, mountId, kernel);
             ActiveMounts.register(key, m);
             registered = true;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir, mountId, strategy,
+                LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir.path, mountId, strategy,
                         (System.nanoTime() - start) / 1000, options());
             }
             return m;
         } catch (RuntimeException | Error e) {
             // Mounted, but this side failed: take the mount down again rather than leak it.
             try {
-                kernel.unmountIf(dirBytes, mountId, Jni.UNMOUNT_DETACH);
+                kernel.unmountIf(dir.bytes, mountId, Jni.UNMOUNT_DETACH);
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
@@ -215,7 +227,8 @@ public final class Overlay {
         public Builder lowerdirs(List<Path> dirs) {
             Objects.requireNonNull(dirs, "lowerdirs must not be null");
             for (int i = 0; i < dirs.size(); i++) {
-                Objects.requireNonNull(dirs.get(i), "lowerdirs[" + i + "] must not be null");
+                PathBytes.check(Objects.requireNonNull(dirs.get(i), "lowerdirs[" + i + "] must not be null"),
+                        "lowerdirs[" + i + "]");
             }
             lowerdirs.clear();
             lowerdirs.addAll(dirs);
@@ -234,7 +247,8 @@ public final class Overlay {
         public Builder datadirs(List<Path> dirs) {
             Objects.requireNonNull(dirs, "datadirs must not be null");
             for (int i = 0; i < dirs.size(); i++) {
-                Objects.requireNonNull(dirs.get(i), "datadirs[" + i + "] must not be null");
+                PathBytes.check(Objects.requireNonNull(dirs.get(i), "datadirs[" + i + "] must not be null"),
+                        "datadirs[" + i + "]");
             }
             datadirs.clear();
             datadirs.addAll(dirs);
@@ -250,19 +264,22 @@ public final class Overlay {
         }
 
         public Builder upperdir(Path dir) {
-            upperdir = Objects.requireNonNull(dir, "upperdir must not be null");
+            upperdir = PathBytes.check(Objects.requireNonNull(dir, "upperdir must not be null"), "upperdir");
             return this;
         }
 
         public Builder workdir(Path dir) {
-            workdir = Objects.requireNonNull(dir, "workdir must not be null");
+            workdir = PathBytes.check(Objects.requireNonNull(dir, "workdir must not be null"), "workdir");
             return this;
         }
 
         /**
          * Adds an overlayfs option such as ("index", "off") or ("redirect_dir", "on"). Values of
          * redirect_dir, index, metacopy, nfs_export, xino, uuid and verity are checked at once;
-         * unknown keys go to the kernel as they are. lowerdir, upperdir and workdir have their own methods.
+         * other keys go to the kernel as they are. lowerdir, upperdir and workdir have their own methods.
+         *
+         * @throws IllegalArgumentException when the key is not an option name (lowercase ASCII letters,
+         *         digits and '_') or the value is not printable ASCII without ','
          */
         public Builder option(String key, String value) {
             Objects.requireNonNull(key, "option key must not be null");

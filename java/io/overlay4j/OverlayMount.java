@@ -5,6 +5,7 @@ import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
+import io.overlay4j.internal.PathBytes;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.Closeable;
@@ -72,7 +73,7 @@ public final class OverlayMount implements Closeable {
                     + "; it was left alone: unmount that one first, then close this");
         }
         mounted = false;
-        ActiveMounts.release(target.toString(), this);
+        ActiveMounts.release(PathBytes.key(targetBytes), this);
         if (LOG.isDebugEnabled()) {
             LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
                     (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");

@@ -1,28 +1,44 @@
 package io.overlay4j.internal;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
-/** A directory as the kernel resolved it: one open, readlink and statx in the C core. */
+/**
+ * A directory as the kernel resolved it: its canonical name (bytes, and the Path of
+ * exactly those bytes) and its identity, which mounting checks again.
+ */
 public final class Directory {
     /** Absolute, symbolic links resolved. */
     public final Path path;
-    public final long device;
-    public final long mountId;
+    public final byte[] bytes;
+    /** Device, inode and mount ID (0: the kernel did not tell), as the C core's struct o4j_id. */
+    final long[] id;
 
-    private Directory(Path path, long device, long mountId) {
-        this.path = path;
-        this.device = device;
-        this.mountId = mountId;
+    private Directory(byte[] bytes, long[] id) {
+        this.bytes = bytes;
+        this.path = PathBytes.toPath(bytes);
+        this.id = id;
+    }
+
+    public long device() {
+        return id[0];
+    }
+
+    public long mountId() {
+        return id[2];
+    }
+
+    /** Whether this is the same directory as other (same device and inode). */
+    public boolean sameAs(Directory other) {
+        return id[0] == other.id[0] && id[1] == other.id[1];
     }
 
     /**
-     * @param ids whether to read device and mount ID too (one more syscall)
-     * @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ...
+     * @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ...; EXDEV when
+     *         the canonical name does not lead back to the directory (another mount namespace)
      */
-    public static Directory resolve(Path p, boolean ids) throws SyscallException {
-        long[] values = ids ? new long[2] : null;
-        byte[] canonical = Jni.resolveDirectory(PathBytes.of(p), values);
-        return new Directory(Paths.get(PathBytes.decode(canonical)), ids ? values[0] : 0, ids ? values[1] : 0);
+    public static Directory resolve(byte[] path) throws SyscallException {
+        long[] id = new long[3];
+        byte[] canonical = Jni.resolveDirectory(path, id);
+        return new Directory(canonical, id);
     }
 }

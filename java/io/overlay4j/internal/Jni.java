@@ -22,7 +22,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 2;
+    @Native public static final int INTERFACE_VERSION = 3;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -35,22 +35,26 @@ public final class Jni {
     private Jni() {
     }
 
-    /** Mounts the overlay spec (see {@link OverlaySpec}) on target; returns the new mount's ID (0: unknown). */
-    static native long mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+    /**
+     * Mounts the overlay spec (see {@link OverlaySpec}) on target, which must still be the
+     * directory targetId (device, inode, mount ID) names; returns the new mount's ID (0: unknown).
+     */
+    static native long mount(byte[] spec, int flags, byte[] target, long[] targetId, int strategy)
+            throws SyscallException;
 
     static native void unmount(byte[] target, int flags) throws SyscallException;
 
     /** Unmounts target if mountId is on top: 0 when done, else the ID of the mount found there. */
     static native long unmountIf(byte[] target, long mountId, int flags) throws SyscallException;
 
-    /** Opens path as a directory: returns its canonical path, and its device and mount ID in ids (if given). */
-    static native byte[] resolveDirectory(byte[] path, long[] ids) throws SyscallException;
+    /** Opens path as a directory: returns its canonical path, and its device, inode and mount ID in id. */
+    static native byte[] resolveDirectory(byte[] path, long[] id) throws SyscallException;
 
     static native int probeStrategy();
 
     static native byte[] formatOptions(byte[] spec);
 
-    /** One mountinfo line of an overlay as tagged entries (see o4j_decode_mountinfo); null for others. */
+    /** One mountinfo line of an overlay as entries (see o4j_decode_mountinfo); null for other lines. */
     static native byte[] decodeMountinfo(byte[] line);
 
     static native String errnoName(int errno);

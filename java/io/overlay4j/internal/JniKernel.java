@@ -12,8 +12,8 @@ final class JniKernel implements Kernel {
     }
 
     @Override
-    public long mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException {
-        return Jni.mount(spec, flags, target, strategy);
+    public long mount(byte[] spec, int flags, Directory target, int strategy) throws SyscallException {
+        return Jni.mount(spec, flags, target.bytes, target.id, strategy);
     }
 
     @Override

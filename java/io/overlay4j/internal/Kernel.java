@@ -6,11 +6,12 @@ package io.overlay4j.internal;
  */
 public interface Kernel {
     /**
-     * Mounts the overlay {@code spec} (see {@link OverlaySpec}) on target with a strategy code.
+     * Mounts the overlay {@code spec} (see {@link OverlaySpec}) on target, refusing it
+     * (ESTALE) unless it is still the directory that was resolved, with a strategy code.
      *
      * @return the new mount's ID, 0 when the kernel does not tell
      */
-    long mount(byte[] spec, int flags, byte[] target, int strategy) throws SyscallException;
+    long mount(byte[] spec, int flags, Directory target, int strategy) throws SyscallException;
 
     void unmount(byte[] target, int flags) throws SyscallException;
 

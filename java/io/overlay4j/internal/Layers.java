@@ -20,12 +20,12 @@ public final class Layers {
     private static final String BUILD = "build overlay";
     private static final String OPERATION = "mount";
 
-    public final List<Path> lowerdirs;
-    public final List<Path> datadirs;
-    public final Path upperdir;
-    public final Path workdir;
+    public final List<Directory> lowerdirs;
+    public final List<Directory> datadirs;
+    public final Directory upperdir;
+    public final Directory workdir;
 
-    private Layers(List<Path> lowerdirs, List<Path> datadirs, Path upperdir, Path workdir) {
+    private Layers(List<Directory> lowerdirs, List<Directory> datadirs, Directory upperdir, Directory workdir) {
         this.lowerdirs = lowerdirs;
         this.datadirs = datadirs;
         this.upperdir = upperdir;
@@ -54,17 +54,17 @@ public final class Layers {
                     + "read-only overlay needs at least 2 lowerdirs (or add upperdir and workdir)");
         }
         List<Layer> layers = new ArrayList<>(lowers.size() + 2);
-        List<Path> canonicalLowers = new ArrayList<>(lowers.size());
+        List<Directory> canonicalLowers = new ArrayList<>(lowers.size());
         for (int i = 0; i < lowers.size(); i++) {
             Layer l = new Layer("lowerdir " + (i + 1), lowers.get(i), true);
             layers.add(l);
-            canonicalLowers.add(l.path);
+            canonicalLowers.add(l.dir);
         }
-        List<Path> canonicalData = new ArrayList<>(data.size());
+        List<Directory> canonicalData = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             Layer l = new Layer("datadir " + (i + 1), data.get(i), true);
             layers.add(l);
-            canonicalData.add(l.path);
+            canonicalData.add(l.dir);
         }
         Layer upperLayer = null;
         Layer workLayer = null;
@@ -78,8 +78,8 @@ public final class Layers {
         if (upper != null) {
             checkSameMount(upperLayer.dir, workLayer.dir);
         }
-        return new Layers(canonicalLowers, canonicalData, upperLayer == null ? null : upperLayer.path,
-                workLayer == null ? null : workLayer.path);
+        return new Layers(canonicalLowers, canonicalData, upperLayer == null ? null : upperLayer.dir,
+                workLayer == null ? null : workLayer.dir);
     }
 
     /** Not a lambda: bootstrapping the first lambda costs a fresh JVM tens of milliseconds. */
@@ -90,7 +90,10 @@ public final class Layers {
         }
     };
 
-    /** A directory in its role, resolved, with its path as a prefix key ("/a/b/") for nesting checks. */
+    /**
+     * A directory in its role, resolved, with its name's bytes as a prefix key ("/a/b/", one
+     * char per byte) for nesting checks: names the locale cannot spell compare exactly too.
+     */
     private static final class Layer {
         final String role;
         final Directory dir;
@@ -100,10 +103,10 @@ public final class Layers {
 
         Layer(String role, Path given, boolean lower) throws IOException {
             this.role = role;
-            this.dir = resolve(given, role, BUILD, !lower);
+            this.dir = resolve(given, role, BUILD);
             this.path = dir.path;
             this.lower = lower;
-            String s = path.toString();
+            String s = PathBytes.key(dir.bytes);
             this.key = s.endsWith("/") ? s : s + "/";
         }
     }
@@ -133,7 +136,7 @@ public final class Layers {
 
     private static FileSystemException overlap(Layer first, Layer second, Layer outer) {
         Layer inner = outer == first ? second : first;
-        boolean same = first.path.equals(second.path);
+        boolean same = first.key.equals(second.key);
         String what = same ? first.role + " and " + second.role + " are the same directory " + first.path
                 : inner.role + " " + inner.path + " is inside " + outer.role + " " + outer.path;
         String file = inner.path.toString();
@@ -151,11 +154,11 @@ public final class Layers {
     }
 
     private static void checkSameMount(Directory upper, Directory work) throws IOException {
-        if (upper.device != work.device) {
+        if (upper.device() != work.device()) {
             throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
                     + "different filesystems; overlayfs needs both on the same one");
         }
-        if (upper.mountId != work.mountId) {
+        if (upper.mountId() != work.mountId()) {
             throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
                     + "different mounts of the same filesystem (a bind mount?); overlayfs needs both under one mount");
         }
@@ -166,12 +169,12 @@ public final class Layers {
     }
 
     /**
-     * p opened as a directory: absolute, symbolic links resolved (with device and
-     * mount ID when ids is set); a typed exception naming role when that fails.
+     * p opened as a directory: absolute, symbolic links resolved, with its identity; a
+     * typed exception naming role when that fails.
      */
-    public static Directory resolve(Path p, String role, String action, boolean ids) throws IOException {
+    public static Directory resolve(Path p, String role, String action) throws IOException {
         try {
-            return Directory.resolve(p, ids);
+            return Directory.resolve(PathBytes.of(PathBytes.check(p, role)));
         } catch (SyscallException e) {
             String name = Errno.name(e.errno());
             String why;
@@ -187,6 +190,12 @@ public final class Layers {
                     break;
                 case "ELOOP":
                     why = " cannot be resolved: too many levels of symbolic links";
+                    break;
+                case "EXDEV":
+                    why = " is not reachable here by its own name: it lies in another mount namespace (reached "
+                            + "through /proc/PID/root or a descriptor from another process) or under a mount that "
+                            + "covers it now; overlay4j mounts only directories whose canonical path leads back to "
+                            + "them: give a path in this process's mount namespace";
                     break;
                 default:
                     why = " cannot be opened: " + Errno.describe(e.errno());

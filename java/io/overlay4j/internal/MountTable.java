@@ -1,26 +1,28 @@
 package io.overlay4j.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Reads the overlay mounts of /proc/self/mountinfo; the C core decodes each line. */
 public final class MountTable {
-    private static final byte[] OVERLAY_FIELD = " - overlay ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] OVERLAY_FIELD = " - overlay ".getBytes(StandardCharsets.US_ASCII);
 
-    /** One overlay mount, decoded. */
+    /** One overlay mount, decoded; paths as the kernel's bytes. */
     public static final class Entry {
         public long mountId;
-        public String target;
+        public byte[] target;
         public String mountOptions;
-        public final List<String> lowerdirs = new ArrayList<>();
-        public final List<String> datadirs = new ArrayList<>();
-        public String upperdir;
-        public String workdir;
+        public final List<byte[]> lowerdirs = new ArrayList<>();
+        public final List<byte[]> datadirs = new ArrayList<>();
+        public byte[] upperdir;
+        public byte[] workdir;
         public final Map<String, String> options = new LinkedHashMap<>();
     }
 
@@ -33,7 +35,7 @@ public final class MountTable {
         for (int start = 0, end; start < table.length; start = end + 1) {
             end = indexOf(table, (byte) '\n', start);
             if (contains(table, start, end, OVERLAY_FIELD)) {
-                byte[] decoded = Jni.decodeMountinfo(java.util.Arrays.copyOfRange(table, start, end));
+                byte[] decoded = Jni.decodeMountinfo(Arrays.copyOfRange(table, start, end));
                 if (decoded != null) {
                     entries.add(parse(decoded));
                 }
@@ -52,20 +54,23 @@ public final class MountTable {
         return false;
     }
 
+    /** Reads the entries of o4j_decode_mountinfo: tag, 4-byte big-endian length, bytes. */
     static Entry parse(byte[] blob) {
         Entry e = new Entry();
-        for (int start = 0, end; start < blob.length; start = end + 1) {
-            end = indexOf(blob, (byte) 0, start);
-            String value = PathBytes.decode(java.util.Arrays.copyOfRange(blob, start + 1, end));
-            switch (blob[start]) {
+        String key = null;
+        for (int at = 0; at + 5 <= blob.length;) {
+            int length = (blob[at + 1] & 0xff) << 24 | (blob[at + 2] & 0xff) << 16 | (blob[at + 3] & 0xff) << 8
+                    | blob[at + 4] & 0xff;
+            byte[] value = Arrays.copyOfRange(blob, at + 5, at + 5 + length);
+            switch (blob[at]) {
                 case 'I':
-                    e.mountId = Long.parseLong(value);
+                    e.mountId = Long.parseLong(text(value));
                     break;
                 case 'T':
                     e.target = value;
                     break;
                 case 'M':
-                    e.mountOptions = value;
+                    e.mountOptions = text(value);
                     break;
                 case 'L':
                     e.lowerdirs.add(value);
@@ -79,12 +84,20 @@ public final class MountTable {
                 case 'W':
                     e.workdir = value;
                     break;
-                default:
-                    int eq = value.indexOf('=');
-                    e.options.put(eq < 0 ? value : value.substring(0, eq), eq < 0 ? null : value.substring(eq + 1));
+                case 'O':
+                    key = text(value);
+                    e.options.put(key, null);
+                    break;
+                default: // 'V', the value of the option before it
+                    e.options.put(key, text(value));
             }
+            at += 5 + length;
         }
         return e;
+    }
+
+    private static String text(byte[] b) {
+        return PathBytes.decode(b);
     }
 
     private static int indexOf(byte[] a, byte b, int from) {

@@ -32,11 +32,30 @@ public final class OverlayOptions {
     private OverlayOptions() {
     }
 
-    /** Checks one option as the builder receives it; value is null for a flag. */
+    /** Longer than any option name the kernel has. */
+    private static final int MAX_KEY = 64;
+
+    /**
+     * Checks one option as the builder receives it; value is null for a flag. Keys are
+     * spelled as the kernel's parameter tables spell them (fs/overlayfs/params.c, and the
+     * VFS's own such as lazytime): lowercase ASCII letters, digits and '_'. Values are
+     * printable ASCII: no NUL or other control byte can reach the kernel.
+     */
     public static void checkOne(String key, String value) {
-        if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf(',') >= 0) {
-            throw new IllegalArgumentException("option key must be a non-empty name without '=' or ',': \"" + key
-                    + "\"");
+        if (!isName(key)) {
+            throw new IllegalArgumentException("option key " + quote(key) + " is not an option name: keys are 1 to "
+                    + MAX_KEY + " lowercase ASCII letters, digits and '_', starting with a letter, as the kernel's "
+                    + "overlay options (index, redirect_dir, userxattr ...) are");
+        }
+        if (value != null) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 || c > 0x7e) {
+                    throw new IllegalArgumentException("value " + quote(value) + " of option " + key + " holds "
+                            + (c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character")
+                            + " at index " + i + "; option values are printable ASCII");
+                }
+            }
         }
         if (OWNED.contains(key)) {
             String method = key.startsWith("datadir") ? "datadirs" : key.replace("+", "") + (key.startsWith("lower")
@@ -55,6 +74,34 @@ public final class OverlayOptions {
         if (value != null && value.indexOf(',') >= 0) {
             throw new IllegalArgumentException("option " + key + "'s value must not contain ',': \"" + value + "\"");
         }
+    }
+
+    private static boolean isName(String key) {
+        if (key.isEmpty() || key.length() > MAX_KEY || key.charAt(0) < 'a' || key.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+                // '+' only in the keys the builder owns (lowerdir+, datadir+), refused below with a pointer.
+                return c == '+' && i == key.length() - 1 && OWNED.contains(key);
+            }
+        }
+        return true;
+    }
+
+    /** s in quotes, with control and non-ASCII characters as Java escapes, so a message shows them. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append(s.length() > 78 ? "...\"" : "\"").toString();
     }
 
     /** Combinations the kernel would refuse (or silently ignore) with only a line in dmesg. */

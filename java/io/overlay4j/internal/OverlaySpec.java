@@ -1,45 +1,65 @@
 package io.overlay4j.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Serializes an overlay for the shim in one byte array, encoded once per
- * {@code Overlay}: NUL-terminated entries tagged 'L' lowerdir, 'U' upperdir,
- * 'W' workdir, 'D' data-only layer, 'O' option ("key" or "key=value"). See o4j_spec_decode.
+ * Describes an overlay for the shim in one byte array, encoded once per {@code Overlay}.
+ * Each entry is a tag, a 4-byte big-endian length and that many bytes, so no byte of a
+ * path or option can start another entry (see o4j_spec_count): 'L' lowerdir, 'D'
+ * data-only layer, 'U' upperdir, 'W' workdir (each the directory's identity, then its
+ * name), 'O' an option's key and 'V' its value.
  */
 public final class OverlaySpec {
     private OverlaySpec() {
     }
 
-    public static byte[] encode(List<Path> lowerdirs, List<Path> datadirs, Path upperdir, Path workdir,
-            Map<String, String> options) {
+    public static byte[] encode(List<Directory> lowerdirs, List<Directory> datadirs, Directory upperdir,
+            Directory workdir, Map<String, String> options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        for (Path lower : lowerdirs) {
-            entry(out, 'L', PathBytes.of(lower));
+        for (Directory lower : lowerdirs) {
+            directory(out, 'L', lower);
         }
-        for (Path data : datadirs) {
-            entry(out, 'D', PathBytes.of(data));
+        for (Directory data : datadirs) {
+            directory(out, 'D', data);
         }
         if (upperdir != null) {
-            entry(out, 'U', PathBytes.of(upperdir));
+            directory(out, 'U', upperdir);
         }
         if (workdir != null) {
-            entry(out, 'W', PathBytes.of(workdir));
+            directory(out, 'W', workdir);
         }
         for (Map.Entry<String, String> o : options.entrySet()) {
-            String text = o.getValue() == null ? o.getKey() : o.getKey() + "=" + o.getValue();
-            entry(out, 'O', PathBytes.encode(text));
+            // Keys and values are printable ASCII (OverlayOptions.checkOne).
+            byte[] key = o.getKey().getBytes(StandardCharsets.US_ASCII);
+            header(out, 'O', key.length);
+            out.write(key, 0, key.length);
+            if (o.getValue() != null) {
+                byte[] value = o.getValue().getBytes(StandardCharsets.US_ASCII);
+                header(out, 'V', value.length);
+                out.write(value, 0, value.length);
+            }
         }
         return out.toByteArray();
     }
 
-    private static void entry(ByteArrayOutputStream out, char tag, byte[] value) {
+    private static void directory(ByteArrayOutputStream out, char tag, Directory dir) {
+        header(out, tag, 24 + dir.bytes.length);
+        for (long v : dir.id) {
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) (v >>> shift));
+            }
+        }
+        out.write(dir.bytes, 0, dir.bytes.length);
+    }
+
+    private static void header(ByteArrayOutputStream out, char tag, int length) {
         out.write(tag);
-        out.write(value, 0, value.length);
-        out.write(0);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            out.write(length >>> shift);
+        }
     }
 
     /** The mount(2) option string for spec, as the C core formats it. */

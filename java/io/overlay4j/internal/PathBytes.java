@@ -1,11 +1,28 @@
 package io.overlay4j.internal;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.ProviderMismatchException;
 
-/** Paths as the bytes the kernel sees, in the JVM's file-name encoding. */
+/**
+ * Paths as the bytes the kernel sees, never through a String charset. A Path of the
+ * default file system holds its name's bytes; {@link Path#toUri()} percent-encodes
+ * exactly those bytes and {@link Paths#get(URI)} decodes them back, on Java 8 and
+ * later, in every locale. toString() is not used for that: it decodes the bytes with
+ * the locale's charset, which loses every name that charset cannot spell.
+ */
 public final class PathBytes {
+    private static final Path ROOT = Paths.get("/");
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final Charset CHARSET = charset();
+    /** Whether an all-ASCII name is its own bytes: true of every charset Linux locales use for names. */
+    private static final boolean ASCII_IS_BYTES = CHARSET.equals(StandardCharsets.UTF_8)
+            || CHARSET.equals(StandardCharsets.US_ASCII) || CHARSET.name().startsWith("ISO-8859-");
 
     private PathBytes() {
     }
@@ -19,15 +36,98 @@ public final class PathBytes {
         }
     }
 
+    /**
+     * Refuses, at once, what can name no directory: an empty path, or one of another
+     * file system (a zip file system's, an in-memory one's).
+     *
+     * @param what the argument, for the message ("lowerdirs[1]", "target")
+     */
+    public static Path check(Path path, String what) {
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new ProviderMismatchException(what + " " + path + " belongs to " + path.getFileSystem()
+                    + ", not to the default file system; overlay4j mounts directories of the default one");
+        }
+        if (path.toString().isEmpty()) {
+            throw new IllegalArgumentException(what + " is the empty path, which names no directory; use \".\" "
+                    + "for the current directory");
+        }
+        return path;
+    }
+
+    /** The exact bytes of path's name; relative paths stay relative (the kernel resolves them). */
     public static byte[] of(Path path) {
-        return encode(path.toString());
+        String text = check(path, "path").toString();
+        if (ASCII_IS_BYTES && isAscii(text)) {
+            return text.getBytes(StandardCharsets.US_ASCII);
+        }
+        // "/" + a relative name is a byte concatenation; toUri() adds "/" to a directory's name.
+        String raw = (path.isAbsolute() ? path : ROOT.resolve(path)).toUri().getRawPath();
+        byte[] bytes = new byte[raw.length()];
+        int n = 0;
+        for (int i = path.isAbsolute() ? 0 : 1; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                bytes[n++] = (byte) Integer.parseInt(raw.substring(i + 1, i + 3), 16);
+                i += 2;
+            } else {
+                bytes[n++] = (byte) c;
+            }
+        }
+        if (n > 1 && bytes[n - 1] == '/') {
+            n--;
+        }
+        return java.util.Arrays.copyOf(bytes, n);
     }
 
-    public static byte[] encode(String text) {
-        return text.getBytes(CHARSET);
+    /** The Path whose name is exactly these bytes (not empty, no NUL). */
+    public static Path toPath(byte[] bytes) {
+        if (ASCII_IS_BYTES && isAscii(bytes)) {
+            return Paths.get(new String(bytes, StandardCharsets.US_ASCII));
+        }
+        boolean absolute = bytes.length > 0 && bytes[0] == '/';
+        StringBuilder uri = new StringBuilder(bytes.length * 3 + 8).append(absolute ? "file://" : "file:///");
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '-'
+                    || c == '.' || c == '_') {
+                uri.append((char) c);
+            } else {
+                uri.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+            }
+        }
+        try {
+            Path p = Paths.get(new URI(uri.toString()));
+            return absolute ? p : ROOT.relativize(p);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e); // every byte is escaped: cannot happen
+        }
     }
 
+    /** A key that is equal exactly when the bytes are: one char per byte. */
+    public static String key(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Text from the kernel or the C core, for messages: decoded as the JVM decodes file names. */
     public static String decode(byte[] bytes) {
         return new String(bytes, CHARSET);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

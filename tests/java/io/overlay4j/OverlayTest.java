@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Errno;
+import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.SyscallException;
@@ -65,8 +66,17 @@ class OverlayTest {
         return Overlay.builder().kernel(kernel);
     }
 
+    /** The spec's entries as "Tvalue|": directories without their 24-byte identity. */
     private static String spec(byte[] spec) {
-        return new String(spec, StandardCharsets.UTF_8).replace('\0', '|');
+        StringBuilder s = new StringBuilder();
+        for (int at = 0; at < spec.length;) {
+            char tag = (char) spec[at];
+            int length = java.nio.ByteBuffer.wrap(spec, at + 1, 4).getInt();
+            int skip = "LDUW".indexOf(tag) >= 0 ? 24 : 0;
+            s.append(tag).append(new String(spec, at + 5 + skip, length - skip, StandardCharsets.UTF_8)).append('|');
+            at += 5 + length;
+        }
+        return s.toString();
     }
 
     @Test
@@ -95,12 +105,12 @@ class OverlayTest {
                 .option("userxattr").readOnly().build();
         OverlayMount m = ov.mount(target);
         ArgumentCaptor<byte[]> spec = ArgumentCaptor.forClass(byte[].class);
-        ArgumentCaptor<byte[]> dest = ArgumentCaptor.forClass(byte[].class);
+        ArgumentCaptor<Directory> dest = ArgumentCaptor.forClass(Directory.class);
         verify(kernel).mount(spec.capture(), eq(Jni.MOUNT_RDONLY | Jni.MOUNT_STRICT_PATHS), dest.capture(),
                 eq(MountStrategy.FD.code));
         assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
-                + work.toRealPath() + "|Oindex=off|Ouserxattr|", spec(spec.getValue()));
-        assertArrayEquals(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8), dest.getValue());
+                + work.toRealPath() + "|Oindex|Voff|Ouserxattr|", spec(spec.getValue()));
+        assertArrayEquals(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8), dest.getValue().bytes);
         assertEquals(target.toRealPath(), m.target());
         assertEquals(4242L, m.mountId());
         m.close();
