@@ -167,9 +167,9 @@ int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lo
                     struct o4j_option *opts, struct o4j_id *upper_id, struct o4j_id *work_id,
                     struct o4j_overlay *ov)
 {
-    const unsigned char *b = blob, *p;
-    size_t nl, no, n;
-    int tag, rc = o4j_spec_count(blob, len, &nl, &no);
+    const unsigned char *b = blob, *p = NULL;
+    size_t nl, no, n = 0;
+    int tag = 0, rc = o4j_spec_count(blob, len, &nl, &no);
 
     if (rc)
         return rc;

@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
@@ -44,6 +45,8 @@ public final class Overlay {
     public static final String STRATEGY_PROPERTY = "overlay4j.strategy";
 
     private static final Log LOG = Log.get(Overlay.class);
+    /** Resolutions of a target that keeps changing under a mount before the ESTALE is reported. */
+    private static final int TARGET_ATTEMPTS = 3;
 
     private final List<Path> lowerdirs;
     private final List<Path> datadirs;
@@ -94,21 +97,31 @@ public final class Overlay {
         Objects.requireNonNull(target, "target must not be null");
         PathBytes.check(target, "target");
         String action = "mount overlay on " + target;
-        Directory dir = Layers.resolve(target, "target", action);
-        String key = PathBytes.key(dir.bytes);
-        ActiveMounts.reserve(key, dir.path, action);
         long start = System.nanoTime();
+        Directory dir;
+        String key;
         long mountId;
-        try {
-            // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
-            // since, and it checks each directory it opens against the identity recorded.
-            mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code);
-        } catch (SyscallException e) {
-            ActiveMounts.release(key, null);
-            throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString());
-        } catch (RuntimeException | Error e) {
-            ActiveMounts.release(key, null);
-            throw e;
+        for (int attempt = 1;; attempt++) {
+            dir = Layers.resolve(target, "target", action);
+            key = PathBytes.key(dir.bytes);
+            ActiveMounts.reserve(key, dir.path, action);
+            try {
+                // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
+                // since, and it checks each directory it opens against the identity recorded.
+                mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code);
+                break;
+            } catch (SyscallException e) {
+                ActiveMounts.release(key, null);
+                // The target changed between its resolution and the mount (another mount or unmount
+                // there): the target is what its name names now, so resolve it again.
+                if (attempt < TARGET_ATTEMPTS && e.errno() == Errno.ESTALE && e.concerns(dir.bytes)) {
+                    continue;
+                }
+                throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString());
+            } catch (RuntimeException | Error e) {
+                ActiveMounts.release(key, null);
+                throw e;
+            }
         }
         OverlayMount m = null;
         boolean registered = false;

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -46,7 +45,7 @@ final class Demo {
         if (args.size() > 1 || (args.size() == 1 && args.get(0).startsWith("-"))) {
             throw new UsageException("demo takes at most one DIR; try demo --help");
         }
-        Path dir = args.isEmpty() ? Files.createTempDirectory("overlay4j-demo-") : Paths.get(args.get(0));
+        Path dir = args.isEmpty() ? Files.createTempDirectory("overlay4j-demo-") : Arguments.path(args.get(0));
         Files.createDirectories(dir);
         Path lower1 = Files.createDirectories(dir.resolve("lower1"));
         Path lower2 = Files.createDirectories(dir.resolve("lower2"));

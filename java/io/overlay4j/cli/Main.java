@@ -11,7 +11,6 @@ import io.overlay4j.UnmountOption;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,9 +73,10 @@ public final class Main {
     }
 
     int run(String[] argv) {
-        List<String> args = new ArrayList<>(Arrays.asList(argv));
-        boolean debug = args.remove("--debug");
+        boolean debug = Arrays.asList(argv).contains("--debug");
         try {
+            List<String> args = new ArrayList<>(Arguments.of(argv));
+            args.remove("--debug");
             if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
                 out.println(USAGE_TEXT);
                 return args.isEmpty() ? USAGE : OK;
@@ -147,16 +147,16 @@ public final class Main {
                     MountOptions.apply(value(args, ++i, a), builder);
                     break;
                 case "--lowerdir":
-                    lowers.add(Paths.get(value(args, ++i, a)));
+                    lowers.add(Arguments.path(value(args, ++i, a)));
                     break;
                 case "--image-layer":
-                    imageLayers.add(Paths.get(value(args, ++i, a)));
+                    imageLayers.add(Arguments.path(value(args, ++i, a)));
                     break;
                 case "--upperdir":
-                    builder.upperdir(Paths.get(value(args, ++i, a)));
+                    builder.upperdir(Arguments.path(value(args, ++i, a)));
                     break;
                 case "--workdir":
-                    builder.workdir(Paths.get(value(args, ++i, a)));
+                    builder.workdir(Arguments.path(value(args, ++i, a)));
                     break;
                 case "--read-only":
                     builder.readOnly();
@@ -185,9 +185,9 @@ public final class Main {
         } else if (!imageLayers.isEmpty()) {
             builder.imageLayers(imageLayers);
         }
-        OverlayMount m = builder.build().mount(Paths.get(target));
-        out.println("mounted overlay on " + m.target() + " with strategy " + m.overlay().strategy() + " ("
-                + m.overlay() + ")");
+        OverlayMount m = builder.build().mount(Arguments.path(target));
+        Arguments.println(out, "mounted overlay on " + Arguments.display(m.target()) + " with strategy "
+                + m.overlay().strategy());
         return OK;
     }
 
@@ -208,16 +208,19 @@ public final class Main {
         }
         out.printf("%-6s %-40s %6s  %s%n", "ID", "TARGET", "LAYERS", "UPPERDIR");
         for (MountInfo m : Mounts.overlays()) {
-            out.printf("%-6d %-40s %6d  %s%n", m.mountId(), m.target(), m.lowerdirs().size() + m.datadirs().size(),
-                    m.upperdir().map(Object::toString).orElse("-"));
+            Arguments.println(out, String.format(Locale.ROOT, "%-6d %-40s %6d  %s", m.mountId(),
+                    Arguments.display(m.target()), m.lowerdirs().size() + m.datadirs().size(),
+                    m.upperdir().isPresent() ? Arguments.display(m.upperdir().get()) : "-"));
             if (verbose) {
                 for (int i = 0; i < m.lowerdirs().size(); i++) {
-                    out.println("       lowerdir " + (i + 1) + ": " + m.lowerdirs().get(i));
+                    Arguments.println(out, "       lowerdir " + (i + 1) + ": " + Arguments.display(m.lowerdirs().get(i)));
                 }
                 for (int i = 0; i < m.datadirs().size(); i++) {
-                    out.println("       datadir " + (i + 1) + ": " + m.datadirs().get(i));
+                    Arguments.println(out, "       datadir " + (i + 1) + ": " + Arguments.display(m.datadirs().get(i)));
                 }
-                m.workdir().ifPresent(w -> out.println("       workdir: " + w));
+                if (m.workdir().isPresent()) {
+                    Arguments.println(out, "       workdir: " + Arguments.display(m.workdir().get()));
+                }
                 out.println("       options: " + m.options());
             }
         }
@@ -253,8 +256,8 @@ public final class Main {
         if (target == null) {
             throw new UsageException("umount needs a TARGET; try umount --help");
         }
-        Mounts.unmount(Paths.get(target), options.toArray(new UnmountOption[0]));
-        out.println("unmounted " + target);
+        Mounts.unmount(Arguments.path(target), options.toArray(new UnmountOption[0]));
+        Arguments.println(out, "unmounted " + target);
         return OK;
     }
 

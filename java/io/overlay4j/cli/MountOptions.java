@@ -2,7 +2,6 @@ package io.overlay4j.cli;
 
 import io.overlay4j.Overlay;
 
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,10 +28,10 @@ final class MountOptions {
                     lowerdir(require(key, value), builder);
                     break;
                 case "upperdir":
-                    builder.upperdir(Paths.get(unescape(require(key, value))));
+                    builder.upperdir(Arguments.path(unescape(require(key, value))));
                     break;
                 case "workdir":
-                    builder.workdir(Paths.get(unescape(require(key, value))));
+                    builder.workdir(Arguments.path(unescape(require(key, value))));
                     break;
                 case "ro":
                     builder.readOnly();
@@ -65,17 +64,17 @@ final class MountOptions {
     }
 
     /** "a:b::d1::d2": regular layers, then data-only ones after the first "::". */
-    private static void lowerdir(String value, Overlay.Builder builder) {
+    private static void lowerdir(String value, Overlay.Builder builder) throws UsageException {
         List<java.nio.file.Path> lowers = new ArrayList<>();
         List<java.nio.file.Path> data = new ArrayList<>();
         List<String> parts = split(value, ':');
         for (int i = 0; i < parts.size(); i++) {
             if (parts.get(i).isEmpty() && i + 1 < parts.size()) {
-                data.add(Paths.get(unescape(parts.get(++i))));
+                data.add(Arguments.path(unescape(parts.get(++i))));
             } else if (data.isEmpty()) {
-                lowers.add(Paths.get(unescape(parts.get(i))));
+                lowers.add(Arguments.path(unescape(parts.get(i))));
             } else {
-                data.add(Paths.get(unescape(parts.get(i))));
+                data.add(Arguments.path(unescape(parts.get(i))));
             }
         }
         builder.lowerdirs(lowers).datadirs(data);

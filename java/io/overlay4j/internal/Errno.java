@@ -2,6 +2,9 @@ package io.overlay4j.internal;
 
 /** The C core's errno table: Java never spells an errno number itself. */
 public final class Errno {
+    /** A directory is not the one that was resolved or validated (the C core's identity check). */
+    public static final int ESTALE = value("ESTALE");
+
     private Errno() {
     }
 

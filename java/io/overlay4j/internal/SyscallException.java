@@ -29,6 +29,11 @@ public final class SyscallException extends Exception {
         return operation;
     }
 
+    /** Whether the failing call was given exactly this path. */
+    public boolean concerns(byte[] p) {
+        return java.util.Arrays.equals(path, p);
+    }
+
     /** The path the failing call was given, or null. */
     public String path() {
         return path == null ? null : PathBytes.decode(path);

@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Names;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,15 +45,16 @@ class OddPathsIT {
         Root.assume();
         elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
         for (int i = 0; i < ODD.length; i++) {
-            Path dir = Files.createDirectory(tmp.resolve(ODD[i].replace("ELSEWHERE", elsewhere.toString().substring(1)
+            Path dir = Files.createDirectory(Names.child(tmp, ODD[i].replace("ELSEWHERE", elsewhere.toString().substring(1)
                     .replace('/', '_'))));
             write(dir.resolve("f"), Integer.toString(i));
             write(dir.resolve("only" + i), ODD[i]);
             lowers.add(dir);
         }
-        upper = Files.createDirectory(tmp.resolve("up ,:\\=\nü-"));
-        work = Files.createDirectory(tmp.resolve("wk ,:\\=\nü-"));
-        target = Files.createDirectory(tmp.resolve("-mnt ,:\\=\nü"));
+        // From UTF-8 bytes: whatever this JVM's locale, whose charset may not spell 'ü'.
+        upper = Files.createDirectory(Names.child(tmp, "up ,:\\=\nü-"));
+        work = Files.createDirectory(Names.child(tmp, "wk ,:\\=\nü-"));
+        target = Files.createDirectory(Names.child(tmp, "-mnt ,:\\=\nü"));
     }
 
     @ParameterizedTest
@@ -87,8 +89,18 @@ class OddPathsIT {
      */
     private static Path recorded(MountStrategy strategy, Path dir) throws IOException {
         Path real = dir.toRealPath();
-        return strategy == MountStrategy.STRING ? real.getFileSystem().getPath(real.toString().replace("\\", "\\\\"))
-                : real;
+        if (strategy != MountStrategy.STRING) {
+            return real;
+        }
+        java.io.ByteArrayOutputStream name = new java.io.ByteArrayOutputStream();
+        byte[] all = Names.bytes(real);
+        for (int i = Names.bytes(real.getParent()).length + 1; i < all.length; i++) {
+            name.write(all[i]);
+            if (all[i] == '\\') {
+                name.write('\\');
+            }
+        }
+        return Names.child(real.getParent(), name.toByteArray());
     }
 
     @ParameterizedTest
