@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,6 +34,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -239,5 +241,55 @@ class OverlayTest {
         Path odd = Files.createDirectory(tmp.resolve("x,upperdir=y:z\\w"));
         Overlay ov = builder().lowerdirs(odd, a).build();
         assertEquals("lowerdir=" + tmp.toRealPath() + "/x\\,upperdir=y\\:z\\\\w:" + a.toRealPath(), ov.options());
+    }
+
+    @Test
+    void controlBytesInOptionsAreRefusedAtOnceNamingTheOption() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder().option("lazytime", "x\0L/evil/lower\0U/evil/upper\0W/evil/work"));
+        assertTrue(e.getMessage().contains("option lazytime") && e.getMessage().contains("control character"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder().option("index\0L/evil", "on"));
+        assertTrue(e.getMessage().contains("option key \"index\\u0000L/evil\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder().option("userxattr\0L/evil"));
+        assertTrue(e.getMessage().contains("not an option name"), e.getMessage());
+        for (String value : new String[] {"a\nb", "a\tb", "\u007f", "caf\u00e9"}) {
+            assertThrows(IllegalArgumentException.class, () -> builder().option("context", value), value);
+        }
+        for (String key : new String[] {"", "Index", "in dex", "x=y", "a,b", "1abc", "lower+"}) {
+            assertThrows(IllegalArgumentException.class, () -> builder().option(key), key);
+        }
+        builder().option("lazytime").option("redirect_dir", "on").option("uuid", "null");
+    }
+
+    @Test
+    void emptyPathsAreRefusedAtOnce() throws IOException {
+        Path empty = Paths.get("");
+        assertThrows(IllegalArgumentException.class, () -> builder().lowerdirs(a, empty));
+        assertThrows(IllegalArgumentException.class, () -> builder().datadirs(empty));
+        assertThrows(IllegalArgumentException.class, () -> builder().upperdir(empty));
+        assertThrows(IllegalArgumentException.class, () -> builder().workdir(empty));
+        Overlay ov = builder().lowerdirs(a, b).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ov.mount(empty));
+        assertTrue(e.getMessage().startsWith("target is the empty path"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Mounts.unmount(kernel, empty));
+        assertThrows(IllegalArgumentException.class, () -> Mounts.isMountPoint(empty));
+        verify(kernel, never()).mount(any(), anyInt(), any(), anyInt());
+        verify(kernel, never()).unmount(any(), anyInt());
+    }
+
+    @Test
+    void pathsOfAnotherFileSystemAreRefused() throws IOException {
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(
+                java.net.URI.create("jar:" + tmp.resolve("z.zip").toUri()),
+                java.util.Collections.singletonMap("create", "true"))) {
+            assertThrows(java.nio.file.ProviderMismatchException.class, () -> builder().lowerdirs(zip.getPath("/a")));
+        }
+    }
+
+    @Test
+    void toStringAndOptionsNeverThrowForWhatTheBuilderTook() throws IOException {
+        Overlay ov = builder().lowerdirs(a, b).option("lazytime").option("uuid", "off").build();
+        assertTrue(ov.toString().contains("lazytime,uuid=off"), ov.toString());
     }
 }
