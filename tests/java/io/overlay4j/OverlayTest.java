@@ -263,7 +263,7 @@ class OverlayTest {
     }
 
     @Test
-    void emptyPathsAreRefusedAtOnce() throws IOException {
+    void emptyPathsAreRefusedAtOnce() throws Exception {
         Path empty = Paths.get("");
         assertThrows(IllegalArgumentException.class, () -> builder().lowerdirs(a, empty));
         assertThrows(IllegalArgumentException.class, () -> builder().datadirs(empty));

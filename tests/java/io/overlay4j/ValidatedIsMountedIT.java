@@ -64,7 +64,7 @@ class ValidatedIsMountedIT extends MountTestBase {
         Path decoy = Files.createDirectory(ns.resolve("inner"));
         write(decoy.resolve("f"), "decoy");
         Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
-                "mount -t tmpfs ns \"$0\" && mkdir \"$0/inner\" && echo theirs > \"$0/inner/f\" && echo $$ && exec sleep 60",
+                "mount -t tmpfs ns \"$0\" && mkdir \"$0/inner\" && printf theirs > \"$0/inner/f\" && echo $$ && exec sleep 60",
                 ns.toString()).redirectErrorStream(true).start();
         try {
             String pid = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
