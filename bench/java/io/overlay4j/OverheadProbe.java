@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class OverheadProbe {
     private static final Kernel NOTHING = new Kernel() {
-        public long mount(byte[] spec, int flags, byte[] target, int strategy) {
+        public long mount(byte[] spec, int flags, io.overlay4j.internal.Directory target, int strategy) {
             return 1;
         }
 
