@@ -84,8 +84,10 @@ public final class PathBytes {
         if (ASCII_IS_BYTES && isAscii(bytes)) {
             return Paths.get(new String(bytes, StandardCharsets.US_ASCII));
         }
-        boolean absolute = bytes.length > 0 && bytes[0] == '/';
-        StringBuilder uri = new StringBuilder(bytes.length * 3 + 8).append(absolute ? "file://" : "file:///");
+        if (bytes.length == 0 || bytes[0] != '/') {
+            return relative(bytes);
+        }
+        StringBuilder uri = new StringBuilder(bytes.length * 3 + 8).append("file://");
         for (byte b : bytes) {
             int c = b & 0xff;
             if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '-'
@@ -96,11 +98,42 @@ public final class PathBytes {
             }
         }
         try {
-            Path p = Paths.get(new URI(uri.toString()));
-            return absolute ? p : ROOT.relativize(p);
+            return Paths.get(new URI(uri.toString()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e); // every byte is escaped: cannot happen
         }
+    }
+
+    /**
+     * A relative name, component by component: "/" relativized against "/NAME" is NAME's
+     * bytes, and resolve() joins bytes. Whole names are not relativized, because Java 9+
+     * drops their "." and ".." components there.
+     */
+    private static Path relative(byte[] bytes) {
+        Path p = null;
+        for (int start = 0, end; start < bytes.length; start = end + 1) {
+            for (end = start; end < bytes.length && bytes[end] != '/'; end++) {
+                // to the next separator
+            }
+            if (end > start) {
+                byte[] name = java.util.Arrays.copyOfRange(bytes, start, end);
+                String ascii = isAscii(name) ? new String(name, StandardCharsets.US_ASCII) : null;
+                Path component = ascii != null && (ASCII_IS_BYTES || ascii.equals(".") || ascii.equals(".."))
+                        ? Paths.get(ascii) : ROOT.relativize(toPath(concat((byte) '/', name)));
+                p = p == null ? component : p.resolve(component);
+            }
+        }
+        if (p == null) {
+            throw new IllegalArgumentException("the empty path names no directory");
+        }
+        return p;
+    }
+
+    private static byte[] concat(byte first, byte[] rest) {
+        byte[] b = new byte[rest.length + 1];
+        b[0] = first;
+        System.arraycopy(rest, 0, b, 1, rest.length);
+        return b;
     }
 
     /** A key that is equal exactly when the bytes are: one char per byte. */
