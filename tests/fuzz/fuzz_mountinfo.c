@@ -3,7 +3,7 @@
  * or the buffer (every buffer is allocated to its exact size, so ASan sees the
  * first byte over), and the length it returns is the one it writes: a buffer of
  * that length + 1 holds the same bytes as a roomier one, a smaller one a
- * NUL-terminated prefix of them.
+ * prefix of them; and the entries (tag, length, payload) cover it exactly.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -49,9 +49,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         roomy = decode(line, n + 64, len);
         small = decode(line, cut, len); /* from 1 byte to one byte short */
         check(memcmp(exact, roomy, n) == 0, "a roomier buffer gets other bytes");
-        check(exact[n - 1] == '\0', "the last entry is not NUL-terminated");
-        check(memcmp(small, roomy, cut - 1) == 0 && small[cut - 1] == '\0',
-              "a short buffer is not a NUL-terminated prefix");
+        check(memcmp(small, roomy, cut - 1) == 0, "a short buffer does not get a prefix");
+        /* Entries (tag, 4-byte big-endian length, payload) cover the output exactly, 'I' first. */
+        check(exact[0] == 'I', "the mount ID does not come first");
+        for (size_t at = 0, len_at; at < n; at += O4J_ENTRY_HEADER + len_at) {
+            const unsigned char *h = (const unsigned char *)exact + at;
+
+            check(n - at >= O4J_ENTRY_HEADER, "an entry header is cut");
+            len_at = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
+            check(len_at <= n - at - O4J_ENTRY_HEADER, "an entry overruns the output");
+            check(exact[at] && strchr("ITMLDUWOV", exact[at]) != NULL, "an unknown tag");
+        }
         free(exact);
         free(roomy);
         free(small);
