@@ -27,11 +27,6 @@ public final class Directory {
         return id[2];
     }
 
-    /** Whether this is the same directory as other (same device and inode). */
-    public boolean sameAs(Directory other) {
-        return id[0] == other.id[0] && id[1] == other.id[1];
-    }
-
     /**
      * @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ...; EXDEV when
      *         the canonical name does not lead back to the directory (another mount namespace)
