@@ -69,6 +69,8 @@ struct o4j_overlay {
     const struct o4j_id *lower_ids;
     const struct o4j_id *upper_id;
     const struct o4j_id *work_id;
+    /* The mount's source, shown in mountinfo as mount(8) shows its source word; NULL: "overlay". */
+    const char *source;
 };
 
 /* What a mount call did: on success, the canonical path it mounted on; on
@@ -142,13 +144,14 @@ char *o4j_strerror(int errnum, char *buf, size_t cap);
  *   'W' workdir: in a spec, the directory's o4j_id (dev, ino, mount_id as
  *   8-byte big-endian numbers) followed by its path; from mountinfo, the path.
  *   'O' an option's key; 'V' its value, right after its 'O' (none for a flag).
+ *   'S' the source (at most one; in a spec, absent for "overlay").
  *   From mountinfo only: 'I' mount ID (decimal), 'T' mount point, 'M' per-mount
  *   options ("rw,nosuid,relatime").
  */
 #define O4J_ENTRY_HEADER 5
 #define O4J_ID_BYTES 24
 
-/* Checks a spec (framing, tags, order, no NUL, one upper and work at most) and
+/* Checks a spec (framing, tags, order, no NUL, one upper, work and source at most) and
  * counts its layers ('L' and 'D') and options. Returns 0 or -EINVAL. */
 int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptions);
 
@@ -160,7 +163,7 @@ int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lo
 
 /*
  * Decodes one line of /proc/self/mountinfo describing an overlay into entries
- * of the format above ('I', 'T', 'M', then the layers in priority order and
+ * of the format above ('I', 'T', 'M', 'S', then the layers in priority order and
  * the options), with the kernel's octal escapes and overlay's backslash escapes
  * undone. Writes at most cap bytes to out; returns the length needed, 0 when
  * the line is not an overlay mount, or -EINVAL when malformed.

@@ -389,6 +389,11 @@ static int set_dir(const struct attempt *a, int fsfd, const char *key, size_t i,
     return rc;
 }
 
+static const char *source_of(const struct o4j_overlay *ov)
+{
+    return ov->source ? ov->source : "overlay";
+}
+
 static int configure(const struct attempt *a, int fsfd, int by_fd)
 {
     const struct o4j_sys *sys = a->sys;
@@ -396,8 +401,8 @@ static int configure(const struct attempt *a, int fsfd, int by_fd)
     size_t nlayers = ov->nlower + ov->ndata;
     int rc = 0;
 
-    /* As mount(8) does, so that mountinfo shows "overlay" rather than "none". */
-    if (sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, "source", "overlay", 0))
+    /* As mount(8) does with its source word, so that mountinfo does not show "none". */
+    if (sys->fsconfig(fsfd, O4J_FSCONFIG_SET_STRING, "source", source_of(ov), 0))
         rc = fail(a->e, "fsconfig", NULL);
     for (size_t i = 0; i < nlayers && !rc; i++)
         rc = set_dir(a, fsfd, i < ov->nlower ? "lowerdir+" : "datadir+", i, by_fd);
@@ -465,7 +470,7 @@ static int mount_with_options(const struct attempt *a, const struct o4j_overlay 
         return fail(a->e, "mount", target);
     }
     o4j_format_options(ov, data, need + 1);
-    rc = sys->mount("overlay", target, "overlay", MAP_FLAGS(ms_map, ov->flags), data) ? fail(a->e, "mount", target)
+    rc = sys->mount(source_of(ov), target, "overlay", MAP_FLAGS(ms_map, ov->flags), data) ? fail(a->e, "mount", target)
                                                                                     : 0;
     if (rc)
         remove_residue(a);

@@ -121,7 +121,7 @@ static int is_dir_tag(int tag)
 int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptions)
 {
     const unsigned char *b = blob, *p;
-    size_t nl = 0, nd = 0, nu = 0, nw = 0, no = 0, n;
+    size_t nl = 0, nd = 0, nu = 0, nw = 0, ns = 0, no = 0, n;
     int tag, prev = 0;
 
     if (len == 0)
@@ -133,8 +133,8 @@ int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptio
             /* An identity and a path of at least one byte. */
             if (n <= O4J_ID_BYTES || memchr(p + O4J_ID_BYTES, '\0', n - O4J_ID_BYTES))
                 return -EINVAL;
-        } else if (memchr(p, '\0', n) || (tag == 'O' && n == 0) || (tag == 'V' && prev != 'O') ||
-                   (tag != 'O' && tag != 'V')) {
+        } else if (memchr(p, '\0', n) || ((tag == 'O' || tag == 'S') && n == 0) || (tag == 'V' && prev != 'O') ||
+                   (tag != 'O' && tag != 'V' && tag != 'S')) {
             return -EINVAL;
         }
         switch (tag) {
@@ -146,10 +146,11 @@ int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptio
         case 'D': nd++; break;
         case 'U': nu++; break;
         case 'W': nw++; break;
+        case 'S': ns++; break;
         case 'O': no++; break;
         }
     }
-    if (nu > 1 || nw > 1)
+    if (nu > 1 || nw > 1 || ns > 1)
         return -EINVAL;
     *nlayers = nl + nd;
     *noptions = no;
@@ -213,6 +214,7 @@ int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lo
             opts[ov->noptions++].value = NULL;
             break;
         case 'V': opts[ov->noptions - 1].value = s; break;
+        case 'S': ov->source = s; break;
         }
         if (id)
             get_id(p, id);
@@ -362,8 +364,8 @@ static void decode_super_options(struct sink *s, const char *opts, size_t len, c
 long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
 {
     struct sink s = {out, cap, 0};
-    const char *p = line, *id, *target, *flags, *f;
-    size_t idn, targetn, flagsn, n;
+    const char *p = line, *id, *target, *flags, *source, *f;
+    size_t idn, targetn, flagsn, sourcen, n;
     char *tmp;
 
     id = next_field(&p, &idn);
@@ -380,13 +382,14 @@ long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
     f = next_field(&p, &n);
     if (!field_is(f, n, "overlay"))
         return 0;
-    next_field(&p, &n);               /* source */
+    source = next_field(&p, &sourcen);
     f = next_field(&p, &n);           /* super options */
     if (!(tmp = malloc(strlen(line) + 1)))
         return -ENOMEM;
     put_entry(&s, 'I', id, idn, 0);
     put_entry(&s, 'T', tmp, octal_decode(target, targetn, tmp), 0);
     put_entry(&s, 'M', flags, flagsn, 0);
+    put_entry(&s, 'S', tmp, octal_decode(source, sourcen, tmp), 0);
     decode_super_options(&s, f, n, tmp);
     free(tmp);
     return (long)s.len;

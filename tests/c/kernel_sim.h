@@ -193,8 +193,8 @@ static int sim_entry_is(const struct sim_entry *e, const char *want)
     return want && e->n == strlen(want) && memcmp(e->p, want, e->n) == 0;
 }
 
-/* o4j_decode_mountinfo gives back the target, the layers in order with their
- * kind, upperdir, workdir and the fixed options. */
+/* o4j_decode_mountinfo gives back the target, the source, the layers in order
+ * with their kind, upperdir, workdir and the fixed options. */
 static const char *sim_check_decoded(const char *line, const char *target, const struct o4j_overlay *ov,
                                      char *blob, size_t cap)
 {
@@ -213,6 +213,7 @@ static const char *sim_check_decoded(const char *line, const char *target, const
         switch (e.tag) {
         case 'T': want = target; break;
         case 'M': want = "rw,relatime"; break;
+        case 'S': want = ov->source ? ov->source : "overlay"; break;
         case 'L': case 'D':
             if (layer >= nlayers || e.tag != (layer < ov->nlower ? 'L' : 'D'))
                 return "a layer of the wrong kind";
@@ -241,12 +242,14 @@ static const char *sim_check_decoded(const char *line, const char *target, const
 
 /* The mountinfo line of a mount(2) mount: each option the kernel split, shown
  * as given (escapes and all) through seq_show_option. */
-static void sim_legacy_line(char *line, const char *target, char **split, size_t nsplit)
+static void sim_legacy_line(char *line, const char *target, const char *source, char **split, size_t nsplit)
 {
     size_t o = (size_t)sprintf(line, "41 29 0:50 / ");
 
     o = sim_seq_escape(line, o, target, SIM_PATH_ESCAPES);
-    o += (size_t)sprintf(line + o, " rw,relatime shared:1 - overlay overlay rw");
+    o += (size_t)sprintf(line + o, " rw,relatime shared:1 - overlay ");
+    o = sim_seq_escape(line, o, source, SIM_PATH_ESCAPES);
+    o += (size_t)sprintf(line + o, " rw");
     for (size_t i = 0; i < nsplit; i++) {
         char *eq = strchr(split[i], '=');
         size_t klen = eq ? (size_t)(eq - split[i]) + 1 : strlen(split[i]);
@@ -273,7 +276,9 @@ static void sim_new_api_line(char *line, const char *target, const struct o4j_ov
     size_t o = (size_t)sprintf(line, "41 29 0:50 / ");
 
     o = sim_seq_escape(line, o, target, SIM_PATH_ESCAPES);
-    o += (size_t)sprintf(line + o, " rw,relatime - overlay overlay rw");
+    o += (size_t)sprintf(line + o, " rw,relatime - overlay ");
+    o = sim_seq_escape(line, o, ov->source ? ov->source : "overlay", SIM_PATH_ESCAPES);
+    o += (size_t)sprintf(line + o, " rw");
     for (size_t i = 0; i < ov->nlower + ov->ndata; i++)
         o = sim_show_option(line, o, i < ov->nlower ? "lowerdir+" : "datadir+", ov->lowerdirs[i]);
     if (ov->upperdir)
@@ -301,7 +306,7 @@ static const char *sim_round_trip(const struct o4j_overlay *ov, const char *targ
     else if (o4j_format_options(ov, opts, len + 1) != len || strlen(opts) != len)
         why = "o4j_format_options wrote another length than it counted";
     else if (!(why = sim_kernel_parse(opts, ov, split, &nsplit))) {
-        sim_legacy_line(line, target, split, nsplit);
+        sim_legacy_line(line, target, ov->source ? ov->source : "overlay", split, nsplit);
         if (!(why = sim_check_decoded(line, target, ov, blob, cap))) {
             sim_new_api_line(line, target, ov);
             why = sim_check_decoded(line, target, ov, blob, cap);

@@ -133,7 +133,7 @@ static const struct o4j_sys fake = {
 
 static const char *lowers[] = {"/l1", "/l2"};
 static const struct o4j_option opts[] = {{"index", "off"}};
-static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0, 0, NULL, NULL, NULL};
+static const struct o4j_overlay ov = {lowers, 2, "/u", "/w", opts, 1, 0, 0, NULL, NULL, NULL, NULL};
 
 static void reset(int fail_step, int nth, int err)
 {

@@ -58,7 +58,7 @@ static void setup(void)
 static void mounts_read_write(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
     char buf[64];
     int rc = o4j_mount(&ov, merged, NULL, s, &e);
@@ -83,7 +83,7 @@ static void mounts_read_write(enum o4j_strategy s)
 static void mounts_read_only(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0, NULL, NULL, NULL, NULL};
     char p[128];
 
     CHECK(o4j_mount(&ov, merged, NULL, s, NULL) == 0);
@@ -96,7 +96,7 @@ static void reports_missing_lowerdir(enum o4j_strategy s)
 {
     char missing[80];
     const char *lowers[] = {missing, l2};
-    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
 
     snprintf(missing, sizeof missing, "%s/missing", root);
@@ -113,7 +113,7 @@ static void missing_target_leaves_workdir_empty(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
     char fresh[80], missing[80];
-    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, up, fresh, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
     struct o4j_dir before, after;
 
@@ -138,7 +138,7 @@ static int mount_ids_reported(void)
 static void resolves_directories_and_targets(void)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_dir parent, mounted, via_link, dotted;
     struct o4j_result r;
     char link[96], file[96], dots[128];
@@ -187,7 +187,7 @@ static void reports_kernel_words(void)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_option bad = {"index", "maybe"};
-    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, up, wk, &bad, 1, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
 
     CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_STRING, &e) == -EINVAL);
@@ -215,7 +215,7 @@ static void shortens_options_past_a_page(void)
 {
     static char dirs[5][1200];
     const char *lowers[5];
-    struct o4j_overlay ov = {lowers, 5, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 5, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
     char name[16];
 
@@ -234,7 +234,7 @@ static void refuses_what_no_shortening_fits(void)
     enum { N = 300 };
     static char dirs[N][64];
     const char *lowers[N];
-    struct o4j_overlay ov = {lowers, N, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, N, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
 
     for (int i = 0; i < N; i++) {
@@ -252,7 +252,7 @@ static void string_strategy_names_its_limit(void)
 {
     static char longd[1200];
     const char *lowers[] = {l1, longd};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     struct o4j_result e;
 
     long_dir(longd, sizeof longd, "str", 2);
@@ -296,7 +296,7 @@ static void late_failure_leaves_workdir_as_found(enum o4j_strategy s)
     sys.move_mount = move_mount_after_rmdir;
     sys.mount = mount_after_rmdir;
     for (size_t k = 0; k < 2; k++) {
-        struct o4j_overlay ov = {lowers, 2, up, work, flags[k], 1, 0, 0, NULL, NULL, NULL};
+        struct o4j_overlay ov = {lowers, 2, up, work, flags[k], 1, 0, 0, NULL, NULL, NULL, NULL};
         struct o4j_result e;
 
         snprintf(name, sizeof name, "late-work-%d-%zu", (int)s, k);
@@ -318,7 +318,7 @@ static void swapped_directory_is_refused(enum o4j_strategy s)
     struct o4j_dir d1, d2, t;
     struct o4j_id ids[2];
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, ids, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, ids, NULL, NULL, NULL};
     struct o4j_result e;
 
     CHECK(o4j_resolve_dir(l1, &d1) == 0 && o4j_resolve_dir(l2, &d2) == 0 && o4j_resolve_dir(merged, &t) == 0);
@@ -335,6 +335,44 @@ static void swapped_directory_is_refused(enum o4j_strategy s)
     CHECK(strstr(e.log, "lowerdir 2 is no longer") != NULL);
     CHECK(rename(l2, swapped) == 0 && rename(moved, l2) == 0 && rmdir(swapped) == 0);
     CHECK(o4j_mount(&ov, merged, &t.id, s, &e) == 0);
+    CHECK(o4j_unmount(merged, 0) == 0);
+}
+
+/* The source word reaches mountinfo, escaped by the kernel and decoded back. */
+static void shows_the_source(enum o4j_strategy s)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0, NULL, NULL, NULL, "my layers\\1"};
+    struct o4j_result e;
+    char line[8192], blob[8192];
+    const char *found = NULL;
+    FILE *f;
+
+    CHECK(o4j_mount(&ov, merged, NULL, s, &e) == 0);
+    CHECK((f = fopen("/proc/self/mountinfo", "r")) != NULL);
+    while (f && fgets(line, sizeof line, f)) {
+        long n;
+
+        line[strcspn(line, "\n")] = '\0';
+        if ((n = o4j_decode_mountinfo(line, blob, sizeof blob)) <= 0 || e.mount_id != strtoull(line, NULL, 10))
+            continue;
+        for (long at = 0; at + O4J_ENTRY_HEADER <= n;) {
+            size_t len = (size_t)(unsigned char)blob[at + 3] << 8 | (unsigned char)blob[at + 4];
+
+            if (blob[at] == 'S') {
+                blob[at + O4J_ENTRY_HEADER + len] = '\0';
+                found = blob + at + O4J_ENTRY_HEADER;
+                break;
+            }
+            at += O4J_ENTRY_HEADER + (long)len;
+        }
+        break;
+    }
+    if (f)
+        fclose(f);
+    CHECK(found != NULL);
+    if (found)
+        CHECK_STR(found, "my layers\\1");
     CHECK(o4j_unmount(merged, 0) == 0);
 }
 
@@ -359,6 +397,7 @@ int main(void)
         missing_target_leaves_workdir_empty((enum o4j_strategy)s);
         late_failure_leaves_workdir_as_found((enum o4j_strategy)s);
         swapped_directory_is_refused((enum o4j_strategy)s);
+        shows_the_source((enum o4j_strategy)s);
     }
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();

@@ -10,7 +10,7 @@ static void formats_plain_overlay(void)
 {
     const char *lowers[] = {"/l1", "/l2"};
     struct o4j_option opts[] = {{"index", "off"}, {"userxattr", NULL}};
-    struct o4j_overlay ov = {lowers, 2, "/up", "/wk", opts, 2, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, "/up", "/wk", opts, 2, 0, 0, NULL, NULL, NULL, NULL};
     char buf[256];
 
     CHECK(o4j_format_options(&ov, buf, sizeof buf) == strlen(buf));
@@ -20,7 +20,7 @@ static void formats_plain_overlay(void)
 static void escapes_separators_in_paths(void)
 {
     const char *lowers[] = {"/a,upperdir=/x", "/b:c", "/d\\e"};
-    struct o4j_overlay ov = {lowers, 3, "/u p,", "/w:", NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 3, "/u p,", "/w:", NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     char buf[256];
 
     o4j_format_options(&ov, buf, sizeof buf);
@@ -30,7 +30,7 @@ static void escapes_separators_in_paths(void)
 static void counts_like_snprintf(void)
 {
     const char *lowers[] = {"/lower1", "/lower2"};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     char small[8];
 
     CHECK(o4j_format_options(&ov, NULL, 0) == strlen("lowerdir=/lower1:/lower2"));
@@ -88,6 +88,7 @@ static void decodes_serialized_spec(void)
     spec_str(&s, 'O', "userxattr");
     spec_str(&s, 'O', "uuid");
     spec_str(&s, 'V', "a=b,c");
+    spec_str(&s, 'S', "my layers");
     CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == 0);
     CHECK(nl == 2 && no == 3);
     CHECK(o4j_spec_decode(s.b, s.len, strings, lowers, ids, opts, &up, &wk, &ov) == 0);
@@ -105,6 +106,7 @@ static void decodes_serialized_spec(void)
     CHECK(opts[1].value == NULL);
     CHECK_STR(opts[2].key, "uuid");
     CHECK_STR(opts[2].value, "a=b,c");
+    CHECK_STR(ov.source, "my layers");
 }
 
 /* Whatever the bytes, nothing but a well-framed spec without NULs decodes. */
@@ -142,6 +144,15 @@ static void rejects_malformed_spec(void)
     spec_str(&s, 'U', "/b");
     CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* two upperdirs */
     s.len = 0;
+    spec_str(&s, 'L', "/x");
+    spec_str(&s, 'S', "a");
+    spec_str(&s, 'S', "b");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* two sources */
+    s.len = 0;
+    spec_str(&s, 'L', "/x");
+    spec_str(&s, 'S', "");
+    CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* an empty source */
+    s.len = 0;
     spec_str(&s, 'L', "");
     CHECK(o4j_spec_count(s.b, s.len, &nl, &no) == -EINVAL); /* an empty path */
     s.len = 0;
@@ -153,7 +164,7 @@ static void rejects_malformed_spec(void)
 static void formats_data_only_layers(void)
 {
     const char *layers[] = {"/l1", "/l2", "/d1", "/d2"};
-    struct o4j_overlay ov = {layers, 2, NULL, NULL, NULL, 0, 0, 2, NULL, NULL, NULL};
+    struct o4j_overlay ov = {layers, 2, NULL, NULL, NULL, 0, 0, 2, NULL, NULL, NULL, NULL};
     struct spec_buf s = {{0}, 0}, bad = {{0}, 0};
     char buf[128], strings[128];
     const char *lowers[3];
@@ -189,13 +200,13 @@ static void random_path(char *out, size_t max)
 /* kernel_sim.h's round trip over random byte strings (tests/fuzz does it over fuzzed ones). */
 static void mountinfo_round_trip_property(void)
 {
-    static char paths[9][64], target[64];
+    static char paths[9][64], target[64], source[64];
     const char *layers[6];
     struct o4j_option index = {"index", "off"};
 
     srand(4242);
     for (int iter = 0; iter < 3000; iter++) {
-        struct o4j_overlay ov = {layers, 0, NULL, NULL, &index, 1, 0, 0, NULL, NULL, NULL};
+        struct o4j_overlay ov = {layers, 0, NULL, NULL, &index, 1, 0, 0, NULL, NULL, NULL, NULL};
         const char *why;
 
         ov.nlower = 1 + (size_t)rand() % 4;
@@ -211,6 +222,10 @@ static void mountinfo_round_trip_property(void)
             ov.workdir = paths[8];
         }
         random_path(target, sizeof target);
+        if (rand() % 2) {
+            random_path(source, sizeof source);
+            ov.source = source;
+        }
         if ((why = sim_round_trip(&ov, target)) != NULL) {
             fprintf(stderr, "iteration %d: %s\n", iter, why);
             check_failures++;

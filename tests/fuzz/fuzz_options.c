@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct o4j_option index = {"index", "off"};
     const char *pieces[MAX_PIECES];
-    struct o4j_overlay ov = {pieces, 0, NULL, NULL, &index, 1, 0, 0, NULL, NULL, NULL};
+    struct o4j_overlay ov = {pieces, 0, NULL, NULL, &index, 1, 0, 0, NULL, NULL, NULL, NULL};
     size_t n = 0, ndata;
     const char *why;
     char *copy;

@@ -10,6 +10,7 @@ import java.util.Optional;
 public final class MountInfo {
     private final long mountId;
     private final Path target;
+    private final String source;
     private final List<Path> lowerdirs;
     private final List<Path> datadirs;
     private final Path upperdir;
@@ -17,11 +18,12 @@ public final class MountInfo {
     private final Map<String, String> options;
     private final List<String> mountOptions;
 
-    MountInfo(long mountId, Path target, List<String> mountOptions, List<Path> lowerdirs, List<Path> datadirs,
+    MountInfo(long mountId, Path target, String source, List<String> mountOptions, List<Path> lowerdirs, List<Path> datadirs,
             Path upperdir, Path workdir, Map<String, String> options) {
         this.mountOptions = Collections.unmodifiableList(mountOptions);
         this.mountId = mountId;
         this.target = target;
+        this.source = source;
         this.lowerdirs = Collections.unmodifiableList(lowerdirs);
         this.datadirs = Collections.unmodifiableList(datadirs);
         this.upperdir = upperdir;
@@ -37,6 +39,11 @@ public final class MountInfo {
     /** The mount point. */
     public Path target() {
         return target;
+    }
+
+    /** The mount's source ("overlay", or the word {@link Overlay.Builder#source(String)} or mount(8) gave). */
+    public String source() {
+        return source;
     }
 
     /**

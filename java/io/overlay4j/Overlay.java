@@ -45,6 +45,7 @@ public final class Overlay {
     public static final String STRATEGY_PROPERTY = "overlay4j.strategy";
 
     private static final Log LOG = Log.get(Overlay.class);
+    private static final String DEFAULT_SOURCE = "overlay";
     /** Resolutions of a target that keeps changing under a mount before the ESTALE is reported. */
     private static final int TARGET_ATTEMPTS = 3;
 
@@ -53,6 +54,7 @@ public final class Overlay {
     private final Path upperdir;
     private final Path workdir;
     private final Map<String, String> options;
+    private final String source;
     private final int flags;
     private final MountStrategy strategy;
     private final Kernel kernel;
@@ -65,10 +67,12 @@ public final class Overlay {
         this.upperdir = layers.upperdir == null ? null : layers.upperdir.path;
         this.workdir = layers.workdir == null ? null : layers.workdir.path;
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+        this.source = b.source;
         this.flags = b.flags;
         this.strategy = strategy;
         this.kernel = b.kernel;
-        this.spec = OverlaySpec.encode(layers.lowerdirs, layers.datadirs, layers.upperdir, layers.workdir, options);
+        this.spec = OverlaySpec.encode(layers.lowerdirs, layers.datadirs, layers.upperdir, layers.workdir, options,
+                source);
     }
 
     private static List<Path> paths(List<Directory> dirs) {
@@ -164,6 +168,11 @@ public final class Overlay {
         return Optional.ofNullable(workdir);
     }
 
+    /** The mount's source as mountinfo shows it: "overlay" unless {@link Builder#source(String)} set another. */
+    public String source() {
+        return source == null ? DEFAULT_SOURCE : source;
+    }
+
     /** The strategy {@link #mount(Path)} uses. */
     public MountStrategy strategy() {
         return strategy;
@@ -223,6 +232,7 @@ public final class Overlay {
         private Path upperdir;
         private Path workdir;
         private final Map<String, String> options = new LinkedHashMap<>();
+        private String source;
         private int flags;
         private MountStrategy strategy;
         private Kernel kernel;
@@ -307,6 +317,19 @@ public final class Overlay {
             Objects.requireNonNull(flag, "option key must not be null");
             OverlayOptions.checkOne(flag, null);
             options.put(flag, null);
+            return this;
+        }
+
+        /**
+         * Names the mount's source, the word mountinfo (and {@link MountInfo#source()}, df, findmnt)
+         * shows for it, as mount(8)'s source argument does; "overlay" by default.
+         *
+         * @throws IllegalArgumentException unless it is 1 to 255 printable ASCII characters
+         */
+        public Builder source(String name) {
+            Objects.requireNonNull(name, "source must not be null");
+            OverlayOptions.checkSource(name);
+            source = name.equals(DEFAULT_SOURCE) ? null : name;
             return this;
         }
 

@@ -24,7 +24,8 @@ final class Demo {
             "",
             "Creates lower1 lower2 upper work merged in DIR (default: a new temporary directory),",
             "mounts the overlay on merged and shows which layer wins, copy-up and whiteouts.",
-            "  --keep  leave the overlay mounted and print how to unmount it");
+            "  --keep  leave the overlay mounted and print how to unmount it",
+            "");
 
     /** st_mode's file-type bits for a character device (S_IFMT, S_IFCHR). */
     private static final int S_IFMT = 0170000;
@@ -37,15 +38,25 @@ final class Demo {
     }
 
     int run(List<String> args) throws Exception {
-        if (args.contains("--help")) {
-            out.println(HELP);
-            return Main.OK;
+        OptionScanner scan = new OptionScanner(args, "");
+        boolean keep = false;
+        Path dir = null;
+        while (scan.next()) {
+            String option = String.valueOf(scan.option());
+            if (option.equals("-h") || option.equals("--help")) {
+                out.print(HELP);
+                return Main.OK;
+            } else if (option.equals("--keep")) {
+                keep = true;
+            } else if (scan.option() != null || dir != null) {
+                throw new UsageException("demo takes [--keep] and at most one DIR; try demo --help");
+            } else {
+                dir = Arguments.path(scan.value());
+            }
         }
-        boolean keep = args.remove("--keep");
-        if (args.size() > 1 || (args.size() == 1 && args.get(0).startsWith("-"))) {
-            throw new UsageException("demo takes at most one DIR; try demo --help");
+        if (dir == null) {
+            dir = Files.createTempDirectory("overlay4j-demo-");
         }
-        Path dir = args.isEmpty() ? Files.createTempDirectory("overlay4j-demo-") : Arguments.path(args.get(0));
         Files.createDirectories(dir);
         Path lower1 = Files.createDirectories(dir.resolve("lower1"));
         Path lower2 = Files.createDirectories(dir.resolve("lower2"));

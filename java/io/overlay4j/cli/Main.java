@@ -11,8 +11,8 @@ import io.overlay4j.UnmountOption;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,35 +33,60 @@ public final class Main {
             "",
             "commands:",
             "  mount   mount an overlay           (mount --help)",
-            "  umount  unmount a mount point      (umount --help)",
+            "  umount  unmount mount points       (umount --help)",
             "  list    list overlay mounts         (list --help)",
             "  demo    the union-filesystem walkthrough, narrated (demo --help)",
             "",
-            "global option: --debug  show stack traces of errors",
-            "exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 permission denied, 5 busy");
+            "global options: --debug  show stack traces of errors",
+            "                --version  print overlay4j's version",
+            "exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 permission denied, 5 busy",
+            "");
 
     static final String MOUNT_HELP = String.join("\n",
-            "usage: mount [-o OPTIONS] [--lowerdir DIR]... [--image-layer DIR]... [--upperdir DIR]",
-            "             [--workdir DIR] [--read-only] [--strategy fd|string|legacy] TARGET",
+            "usage: mount [-t overlay] [-o OPTIONS]... [-r|-w] [-v] [-n] [SOURCE] TARGET",
+            "       mount [--lowerdir DIR]... [--image-layer DIR]... [--upperdir DIR] [--workdir DIR]",
+            "             [--read-only] [--strategy fd|string|legacy] TARGET",
             "",
-            "  -o OPTIONS        as mount(8): lowerdir=A:B,upperdir=U,workdir=W,index=off,nosuid,...",
-            "                    (escape ',' ':' and '\\' in paths with a backslash)",
-            "  --lowerdir DIR    a lower directory, highest priority first (repeatable)",
-            "  --image-layer DIR a layer in container-image order, base first (repeatable)",
-            "  --upperdir DIR    where writes go; needs --workdir",
-            "  --workdir DIR     an empty directory on the same filesystem as the upperdir",
-            "  --read-only       mount read-only",
-            "  --strategy S      force how the overlay is passed to the kernel",
-            "Leaves the overlay mounted; unmount it with: umount TARGET");
+            "Takes mount(8)'s command line for an overlay unchanged: options before or after the",
+            "operands, short options clustered (-rv), -oOPTIONS glued, several -o (a later word wins),",
+            "-- before operands that start with '-'.",
+            "",
+            "  -t, --types overlay   the filesystem type; overlay4j mounts overlay only",
+            "  -o, --options OPTIONS as mount(8): lowerdir=A:B,upperdir=U,workdir=W,index=off,...",
+            "                        (escape ',' ':' and '\\' in paths with a backslash);",
+            "                        ro rw nosuid suid nodev dev noexec exec noatime atime relatime",
+            "                        norelatime defaults set the mount flags; auto noauto nouser nofail",
+            "                        _netdev x-* comment= are ignored, as mount(8) keeps them to itself",
+            "  -r, --read-only       mount read-only (-o ro)",
+            "  -w, --rw, --read-write  mount read-write (-o rw, the default)",
+            "  -v, --verbose         say what was mounted",
+            "  -n, --no-mtab         accepted; there is no mtab to write",
+            "  SOURCE                the name the mount table shows for the mount (default: overlay)",
+            "  --lowerdir DIR        a lower directory, highest priority first (repeatable)",
+            "  --image-layer DIR     a layer in container-image order, base first (repeatable)",
+            "  --upperdir DIR        where writes go; needs --workdir",
+            "  --workdir DIR         an empty directory on the same filesystem as the upperdir",
+            "  --read-only           mount read-only",
+            "  --strategy S          force how the overlay is passed to the kernel",
+            "  -V, --version         print overlay4j's version",
+            "Quiet on success, as mount(8). Leaves the overlay mounted; unmount it with: umount TARGET",
+            "");
 
     static final String UMOUNT_HELP = String.join("\n",
-            "usage: umount [--detach] [--force] TARGET",
+            "usage: umount [-l] [-f] [-v] [-n] TARGET...",
             "",
-            "  --detach  lazy unmount: detach now, clean up when no longer busy",
-            "  --force   force unmount (MNT_FORCE)");
+            "  -l, --lazy, --detach  lazy unmount: detach now, clean up when no longer busy",
+            "  -f, --force           force unmount (MNT_FORCE)",
+            "  -v, --verbose         say what was unmounted",
+            "  -n, --no-mtab         accepted; there is no mtab to write",
+            "  -V, --version         print overlay4j's version",
+            "Unmounts every TARGET, quietly on success; when some fail, each failure is one line and",
+            "the exit code is the first failure's.",
+            "");
 
     private final PrintStream out;
     private final PrintStream err;
+    private boolean debug;
 
     Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -73,16 +98,25 @@ public final class Main {
     }
 
     int run(String[] argv) {
-        boolean debug = Arrays.asList(argv).contains("--debug");
         try {
             List<String> args = new ArrayList<>(Arguments.of(argv));
-            args.remove("--debug");
-            if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
-                out.println(USAGE_TEXT);
-                return args.isEmpty() ? USAGE : OK;
+            // --debug anywhere before "--": before the command or among its options.
+            int end = args.contains("--") ? args.indexOf("--") : args.size();
+            debug = args.subList(0, end).removeIf("--debug"::equals);
+            if (args.isEmpty()) {
+                err.print(USAGE_TEXT);
+                return USAGE;
             }
             String command = args.remove(0);
             switch (command) {
+                case "--help":
+                case "-h":
+                case "help":
+                    out.print(USAGE_TEXT);
+                    return OK;
+                case "--version":
+                case "-V":
+                    return version();
                 case "mount":
                     return mount(args);
                 case "umount":
@@ -106,12 +140,17 @@ public final class Main {
             }
             return FAILED;
         } catch (Exception e) {
-            err.println("overlay4j: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return exitCode(e);
+            return report(e);
         }
+    }
+
+    /** Prints a failure as one line (and the stack trace with --debug); returns its exit code. */
+    private int report(Exception e) {
+        err.println("overlay4j: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return exitCode(e);
     }
 
     private static String oneLine(String s) {
@@ -131,80 +170,158 @@ public final class Main {
         return FAILED;
     }
 
+    private int version() {
+        out.print(versionLine());
+        return OK;
+    }
+
+    /** "overlay4j VERSION\n", the version from the jar's manifest. */
+    static String versionLine() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return "overlay4j " + (version != null ? version : "(version unknown: not run from its jar)") + "\n";
+    }
+
+    /** A parsed mount command line: what to build, where to mount it, whether to say so. */
+    static final class MountCommand {
+        final Overlay.Builder builder = Overlay.builder();
+        Path target;
+        boolean verbose;
+        /** Set when the command line only asks for help or the version: print this instead. */
+        String text;
+    }
+
     private int mount(List<String> args) throws Exception {
-        if (args.contains("--help")) {
-            out.println(MOUNT_HELP);
+        MountCommand c = parseMount(args);
+        if (c.text != null) {
+            out.print(c.text);
             return OK;
         }
-        Overlay.Builder builder = Overlay.builder();
-        List<java.nio.file.Path> lowers = new ArrayList<>();
-        List<java.nio.file.Path> imageLayers = new ArrayList<>();
-        String target = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "-o":
-                    MountOptions.apply(value(args, ++i, a), builder);
-                    break;
-                case "--lowerdir":
-                    lowers.add(Arguments.path(value(args, ++i, a)));
-                    break;
-                case "--image-layer":
-                    imageLayers.add(Arguments.path(value(args, ++i, a)));
-                    break;
-                case "--upperdir":
-                    builder.upperdir(Arguments.path(value(args, ++i, a)));
-                    break;
-                case "--workdir":
-                    builder.workdir(Arguments.path(value(args, ++i, a)));
-                    break;
-                case "--read-only":
-                    builder.readOnly();
-                    break;
-                case "--strategy":
-                    builder.strategy(strategy(value(args, ++i, a)));
-                    break;
-                default:
-                    if (a.startsWith("-") && target == null && !a.equals("-")) {
-                        throw new UsageException("unknown mount option '" + a + "'; try mount --help");
-                    }
-                    if (target != null) {
-                        throw new UsageException("mount takes one TARGET; got '" + target + "' and '" + a + "'");
-                    }
-                    target = a;
-            }
+        OverlayMount m = c.builder.build().mount(c.target);
+        if (c.verbose) {
+            Arguments.println(out, "mounted overlay on " + Arguments.display(m.target()) + " with strategy "
+                    + m.overlay().strategy());
         }
-        if (target == null) {
-            throw new UsageException("mount needs a TARGET directory; try mount --help");
-        }
-        if (!lowers.isEmpty() && !imageLayers.isEmpty()) {
-            throw new UsageException("give --lowerdir or --image-layer, not both");
-        }
-        if (!lowers.isEmpty()) {
-            builder.lowerdirs(lowers);
-        } else if (!imageLayers.isEmpty()) {
-            builder.imageLayers(imageLayers);
-        }
-        OverlayMount m = builder.build().mount(Arguments.path(target));
-        Arguments.println(out, "mounted overlay on " + Arguments.display(m.target()) + " with strategy "
-                + m.overlay().strategy());
         return OK;
+    }
+
+    static MountCommand parseMount(List<String> args) throws UsageException {
+        MountCommand c = new MountCommand();
+        Overlay.Builder builder = c.builder;
+        OptionScanner scan = new OptionScanner(args, "ot", "--types", "--options", "--lowerdir", "--image-layer",
+                "--upperdir", "--workdir", "--strategy");
+        MountOptions options = new MountOptions();
+        List<Path> lowers = new ArrayList<>();
+        List<Path> imageLayers = new ArrayList<>();
+        List<String> operands = new ArrayList<>();
+        try {
+            while (scan.next()) {
+                String value = scan.value();
+                if (scan.option() == null) {
+                    operands.add(value);
+                    continue;
+                }
+                switch (scan.option()) {
+                    case "-h":
+                    case "--help":
+                        c.text = MOUNT_HELP;
+                        return c;
+                    case "-V":
+                    case "--version":
+                        c.text = versionLine();
+                        return c;
+                    case "-t":
+                    case "--types":
+                        if (!value.equals("overlay")) {
+                            throw new UsageException("overlay4j mounts overlay filesystems only, not '" + value
+                                    + "'; use mount(8) for other types");
+                        }
+                        break;
+                    case "-o":
+                    case "--options":
+                        options.add(value, builder);
+                        break;
+                    case "-r":
+                    case "--read-only":
+                        options.word("ro", builder);
+                        break;
+                    case "-w":
+                    case "--rw":
+                    case "--read-write":
+                        options.word("rw", builder);
+                        break;
+                    case "-v":
+                    case "--verbose":
+                        c.verbose = true;
+                        break;
+                    case "-n":
+                    case "--no-mtab":
+                        break;
+                    case "--lowerdir":
+                        lowers.add(Arguments.path(value));
+                        break;
+                    case "--image-layer":
+                        imageLayers.add(Arguments.path(value));
+                        break;
+                    case "--upperdir":
+                        builder.upperdir(Arguments.path(value));
+                        break;
+                    case "--workdir":
+                        builder.workdir(Arguments.path(value));
+                        break;
+                    case "--strategy":
+                        builder.strategy(strategy(value));
+                        break;
+                    default:
+                        throw new UsageException("unknown mount option '" + scan.option() + "'; try mount --help");
+                }
+            }
+            if (operands.isEmpty()) {
+                throw new UsageException("mount needs a TARGET directory; try mount --help");
+            }
+            if (operands.size() > 2) {
+                throw new UsageException("mount takes [SOURCE] TARGET; got " + operands.size() + " operands: '"
+                        + String.join("' '", operands) + "'");
+            }
+            if (operands.size() == 2) {
+                builder.source(operands.get(0));
+            }
+            if (!lowers.isEmpty() && !imageLayers.isEmpty()) {
+                throw new UsageException("give --lowerdir or --image-layer, not both");
+            }
+            if (!lowers.isEmpty()) {
+                builder.lowerdirs(lowers);
+            } else if (!imageLayers.isEmpty()) {
+                builder.imageLayers(imageLayers);
+            }
+            options.applyFlags(builder);
+        } catch (IllegalArgumentException e) { // what the builder refuses in an option or the source
+            throw new UsageException(e.getMessage());
+        }
+        c.target = Arguments.path(operands.get(operands.size() - 1));
+        return c;
     }
 
     static final String LIST_HELP = String.join("\n",
             "usage: list [-v]",
             "",
             "Lists the overlay mounts this process sees (from /proc/self/mountinfo).",
-            "  -v  also list every layer, top first");
+            "  -v  also list every layer, top first",
+            "");
 
     private int list(List<String> args) throws Exception {
-        if (args.contains("--help")) {
-            out.println(LIST_HELP);
-            return OK;
-        }
-        boolean verbose = args.remove("-v") || args.remove("--verbose");
-        if (!args.isEmpty()) {
-            throw new UsageException("unexpected '" + args.get(0) + "'; try list --help");
+        OptionScanner scan = new OptionScanner(args, "");
+        boolean verbose = false;
+        while (scan.next()) {
+            String option = String.valueOf(scan.option());
+            if (option.equals("-h") || option.equals("--help")) {
+                out.print(LIST_HELP);
+                return OK;
+            } else if (option.equals("-v") || option.equals("--verbose")) {
+                verbose = true;
+            } else {
+                throw new UsageException("unexpected '" + (scan.option() != null ? option : scan.value())
+                        + "'; try list --help");
+            }
         }
         out.printf("%-6s %-40s %6s  %s%n", "ID", "TARGET", "LAYERS", "UPPERDIR");
         for (MountInfo m : Mounts.overlays()) {
@@ -236,35 +353,58 @@ public final class Main {
     }
 
     private int umount(List<String> args) throws Exception {
-        if (args.contains("--help")) {
-            out.println(UMOUNT_HELP);
-            return OK;
-        }
+        OptionScanner scan = new OptionScanner(args, "");
         List<UnmountOption> options = new ArrayList<>();
-        String target = null;
-        for (String a : args) {
-            if (a.equals("--detach") || a.equals("-l")) {
-                options.add(UnmountOption.DETACH);
-            } else if (a.equals("--force") || a.equals("-f")) {
-                options.add(UnmountOption.FORCE);
-            } else if (a.startsWith("-") || target != null) {
-                throw new UsageException("unexpected '" + a + "'; try umount --help");
-            } else {
-                target = a;
+        List<Path> targets = new ArrayList<>();
+        boolean verbose = false;
+        while (scan.next()) {
+            if (scan.option() == null) {
+                targets.add(Arguments.path(scan.value()));
+                continue;
+            }
+            switch (scan.option()) {
+                case "-h":
+                case "--help":
+                    out.print(UMOUNT_HELP);
+                    return OK;
+                case "-V":
+                case "--version":
+                    return version();
+                case "-l":
+                case "--lazy":
+                case "--detach":
+                    options.add(UnmountOption.DETACH);
+                    break;
+                case "-f":
+                case "--force":
+                    options.add(UnmountOption.FORCE);
+                    break;
+                case "-v":
+                case "--verbose":
+                    verbose = true;
+                    break;
+                case "-n":
+                case "--no-mtab":
+                    break;
+                default:
+                    throw new UsageException("unknown umount option '" + scan.option() + "'; try umount --help");
             }
         }
-        if (target == null) {
+        if (targets.isEmpty()) {
             throw new UsageException("umount needs a TARGET; try umount --help");
         }
-        Mounts.unmount(Arguments.path(target), options.toArray(new UnmountOption[0]));
-        Arguments.println(out, "unmounted " + target);
-        return OK;
-    }
-
-    static String value(List<String> args, int i, String option) throws UsageException {
-        if (i >= args.size()) {
-            throw new UsageException(option + " needs a value");
+        int exit = OK;
+        for (int i = 0; i < targets.size(); i++) {
+            try {
+                Mounts.unmount(targets.get(i), options.toArray(new UnmountOption[0]));
+                if (verbose) {
+                    Arguments.println(out, "unmounted " + Arguments.display(targets.get(i)));
+                }
+            } catch (Exception e) {
+                int code = report(e);
+                exit = exit == OK ? code : exit;
+            }
         }
-        return args.get(i);
+        return exit;
     }
 }

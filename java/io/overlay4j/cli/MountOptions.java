@@ -3,62 +3,130 @@ package io.overlay4j.cli;
 import io.overlay4j.Overlay;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
  * Reads mount(8)'s {@code -o} syntax for overlays into a builder: options split on
  * unescaped ',', lowerdir on unescaped ':' ("::" before data-only layers), and a
- * backslash escapes the next character. ro, nosuid, nodev, noexec, noatime and
- * relatime become mount flags, as mount(8) makes them.
+ * backslash escapes the next character. As in mount(8), the words of every {@code -o}
+ * (and {@code -r}, {@code -w}) are read in order and a later word wins: "ro,rw" is
+ * read-write, "lowerdir=A,lowerdir=B" has the one lower B. Flag words become mount flags
+ * when the command line is done ({@link #applyFlags}); userspace words that mount(8)
+ * never passes to the kernel are ignored; every other option goes to the overlay.
  */
 final class MountOptions {
-    private MountOptions() {
+    /** mount(8)'s flag words: the one that sets the flag, the one that clears it. */
+    private enum Flag {
+        RDONLY("ro", "rw"), NOSUID("nosuid", "suid"), NODEV("nodev", "dev"), NOEXEC("noexec", "exec"),
+        NOATIME("noatime", "atime"), RELATIME("relatime", "norelatime");
+
+        final String on;
+        final String off;
+
+        Flag(String on, String off) {
+            this.on = on;
+            this.off = off;
+        }
     }
 
-    static void apply(String text, Overlay.Builder builder) throws UsageException {
+    /** Words mount(8) keeps to itself (fstab and helper options), never sending them to the kernel. */
+    private static final List<String> USERSPACE = Arrays.asList("auto", "noauto", "nouser", "nofail", "_netdev");
+
+    private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+
+    /** One -o argument. */
+    void add(String text, Overlay.Builder builder) throws UsageException {
         for (String option : split(text, ',')) {
-            if (option.isEmpty()) {
-                continue;
+            if (!option.isEmpty()) {
+                word(option, builder);
             }
-            int eq = option.indexOf('=');
-            String key = eq < 0 ? option : option.substring(0, eq);
-            String value = eq < 0 ? null : option.substring(eq + 1);
-            switch (key) {
-                case "lowerdir":
-                    lowerdir(require(key, value), builder);
-                    break;
-                case "upperdir":
-                    builder.upperdir(Arguments.path(unescape(require(key, value))));
-                    break;
-                case "workdir":
-                    builder.workdir(Arguments.path(unescape(require(key, value))));
-                    break;
-                case "ro":
+        }
+    }
+
+    /** One option word, in command-line order ("ro" for -r, "rw" for -w). */
+    void word(String option, Overlay.Builder builder) throws UsageException {
+        int eq = option.indexOf('=');
+        String key = eq < 0 ? option : option.substring(0, eq);
+        String value = eq < 0 ? null : option.substring(eq + 1);
+        if (eq < 0 && flag(option)) {
+            return;
+        }
+        if ((eq < 0 && USERSPACE.contains(option)) || key.startsWith("x-") || key.equals("comment")) {
+            return;
+        }
+        switch (key) {
+            case "lowerdir":
+                lowerdir(require(key, value), builder);
+                break;
+            case "upperdir":
+                builder.upperdir(Arguments.path(unescape(require(key, value))));
+                break;
+            case "workdir":
+                builder.workdir(Arguments.path(unescape(require(key, value))));
+                break;
+            case "remount":
+            case "bind":
+            case "rbind":
+            case "move":
+                throw new UsageException("option " + key + " is not for overlay4j, which mounts new overlays; "
+                        + "use mount(8) to " + (key.equals("remount") ? "change a mount in place" : key + " a mount"));
+            default:
+                if (value == null) {
+                    builder.option(key);
+                } else {
+                    builder.option(key, unescape(value));
+                }
+        }
+    }
+
+    /** Applies a flag word; false when option is none. */
+    private boolean flag(String option) {
+        if (option.equals("defaults")) { // rw,suid,dev,exec (and auto,nouser,async: nothing to do)
+            flags.removeAll(EnumSet.of(Flag.RDONLY, Flag.NOSUID, Flag.NODEV, Flag.NOEXEC));
+            return true;
+        }
+        for (Flag f : Flag.values()) {
+            if (option.equals(f.on)) {
+                flags.add(f);
+                // noatime and relatime exclude each other, as in mount(8).
+                if (f == Flag.NOATIME) {
+                    flags.remove(Flag.RELATIME);
+                } else if (f == Flag.RELATIME) {
+                    flags.remove(Flag.NOATIME);
+                }
+                return true;
+            }
+            if (option.equals(f.off)) {
+                flags.remove(f);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The mount flags the words left set. */
+    void applyFlags(Overlay.Builder builder) {
+        for (Flag f : flags) {
+            switch (f) {
+                case RDONLY:
                     builder.readOnly();
                     break;
-                case "rw":
-                    break;
-                case "nosuid":
+                case NOSUID:
                     builder.nosuid();
                     break;
-                case "nodev":
+                case NODEV:
                     builder.nodev();
                     break;
-                case "noexec":
+                case NOEXEC:
                     builder.noexec();
                     break;
-                case "noatime":
+                case NOATIME:
                     builder.noatime();
                     break;
-                case "relatime":
-                    builder.relatime();
-                    break;
                 default:
-                    if (value == null) {
-                        builder.option(key);
-                    } else {
-                        builder.option(key, unescape(value));
-                    }
+                    builder.relatime();
             }
         }
     }

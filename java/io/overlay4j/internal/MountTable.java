@@ -19,6 +19,7 @@ public final class MountTable {
         public long mountId;
         public byte[] target;
         public String mountOptions;
+        public String source;
         public final List<byte[]> lowerdirs = new ArrayList<>();
         public final List<byte[]> datadirs = new ArrayList<>();
         public byte[] upperdir;
@@ -71,6 +72,9 @@ public final class MountTable {
                     break;
                 case 'M':
                     e.mountOptions = text(value);
+                    break;
+                case 'S':
+                    e.source = text(value);
                     break;
                 case 'L':
                     e.lowerdirs.add(value);

@@ -48,14 +48,7 @@ public final class OverlayOptions {
                     + "overlay options (index, redirect_dir, userxattr ...) are");
         }
         if (value != null) {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c < 0x20 || c > 0x7e) {
-                    throw new IllegalArgumentException("value " + quote(value) + " of option " + key + " holds "
-                            + (c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character")
-                            + " at index " + i + "; option values are printable ASCII");
-                }
-            }
+            checkPrintable(value, "value " + quote(value) + " of option " + key, "option values");
         }
         if (OWNED.contains(key)) {
             String method = key.startsWith("datadir") ? "datadirs" : key.replace("+", "") + (key.startsWith("lower")
@@ -73,6 +66,31 @@ public final class OverlayOptions {
         }
         if (value != null && value.indexOf(',') >= 0) {
             throw new IllegalArgumentException("option " + key + "'s value must not contain ',': \"" + value + "\"");
+        }
+    }
+
+    /** The longest source fsconfig(2) takes (a string of at most 256 bytes with its NUL). */
+    private static final int MAX_SOURCE = 255;
+
+    /**
+     * Checks a mount source (the word mountinfo shows before the options): 1 to 255
+     * printable ASCII characters, so every strategy can pass it and it reads back the same.
+     */
+    public static void checkSource(String source) {
+        if (source.isEmpty() || source.length() > MAX_SOURCE) {
+            throw new IllegalArgumentException("source " + quote(source) + " has " + source.length()
+                    + " characters; a source has 1 to " + MAX_SOURCE);
+        }
+        checkPrintable(source, "source " + quote(source), "sources");
+    }
+
+    private static void checkPrintable(String text, String what, String rule) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException(what + " holds " + (c < 0x20 || c == 0x7f ? "a control character"
+                        : "a non-ASCII character") + " at index " + i + "; " + rule + " are printable ASCII");
+            }
         }
     }
 

@@ -10,14 +10,14 @@ import java.util.Map;
  * Each entry is a tag, a 4-byte big-endian length and that many bytes, so no byte of a
  * path or option can start another entry (see o4j_spec_count): 'L' lowerdir, 'D'
  * data-only layer, 'U' upperdir, 'W' workdir (each the directory's identity, then its
- * name), 'O' an option's key and 'V' its value.
+ * name), 'O' an option's key, 'V' its value and 'S' the source (absent for "overlay").
  */
 public final class OverlaySpec {
     private OverlaySpec() {
     }
 
     public static byte[] encode(List<Directory> lowerdirs, List<Directory> datadirs, Directory upperdir,
-            Directory workdir, Map<String, String> options) {
+            Directory workdir, Map<String, String> options, String source) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         for (Directory lower : lowerdirs) {
             directory(out, 'L', lower);
@@ -32,17 +32,22 @@ public final class OverlaySpec {
             directory(out, 'W', workdir);
         }
         for (Map.Entry<String, String> o : options.entrySet()) {
-            // Keys and values are printable ASCII (OverlayOptions.checkOne).
-            byte[] key = o.getKey().getBytes(StandardCharsets.US_ASCII);
-            header(out, 'O', key.length);
-            out.write(key, 0, key.length);
+            // Keys, values and the source are printable ASCII (OverlayOptions.checkOne, checkSource).
+            ascii(out, 'O', o.getKey());
             if (o.getValue() != null) {
-                byte[] value = o.getValue().getBytes(StandardCharsets.US_ASCII);
-                header(out, 'V', value.length);
-                out.write(value, 0, value.length);
+                ascii(out, 'V', o.getValue());
             }
         }
+        if (source != null) {
+            ascii(out, 'S', source);
+        }
         return out.toByteArray();
+    }
+
+    private static void ascii(ByteArrayOutputStream out, char tag, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        header(out, tag, bytes.length);
+        out.write(bytes, 0, bytes.length);
     }
 
     private static void directory(ByteArrayOutputStream out, char tag, Directory dir) {

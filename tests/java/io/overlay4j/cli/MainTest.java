@@ -46,7 +46,7 @@ class MainTest {
         Path other = Files.createDirectory(tmp.resolve("other"));
         Overlay ov = Overlay.builder().lowerdirs(odd, other).option("index", "off").build();
         Overlay.Builder again = Overlay.builder();
-        MountOptions.apply(ov.options(), again);
+        new MountOptions().add(ov.options(), again);
         Overlay parsed = again.build();
         assertEquals(ov.lowerdirs(), parsed.lowerdirs());
         assertEquals(ov.options(), parsed.options());
