@@ -338,35 +338,42 @@ static void swapped_directory_is_refused(enum o4j_strategy s)
     CHECK(o4j_unmount(merged, 0) == 0);
 }
 
+/* The payload of blob's first entry with tag, NUL-terminated in place; NULL if none. */
+static const char *entry(char *blob, long n, char tag)
+{
+    for (long at = 0; at + O4J_ENTRY_HEADER <= n;) {
+        size_t len = (size_t)(unsigned char)blob[at + 3] << 8 | (unsigned char)blob[at + 4];
+
+        if (blob[at] == tag) {
+            blob[at + O4J_ENTRY_HEADER + len] = '\0';
+            return blob + at + O4J_ENTRY_HEADER;
+        }
+        at += O4J_ENTRY_HEADER + (long)len;
+    }
+    return NULL;
+}
+
 /* The source word reaches mountinfo, escaped by the kernel and decoded back. */
 static void shows_the_source(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
     struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0, NULL, NULL, NULL, "my layers\\1"};
-    struct o4j_result e;
-    char line[8192], blob[8192];
+    char line[8192], blob[8192], copy[8192];
     const char *found = NULL;
     FILE *f;
 
-    CHECK(o4j_mount(&ov, merged, NULL, s, &e) == 0);
+    CHECK(o4j_mount(&ov, merged, NULL, s, NULL) == 0);
     CHECK((f = fopen("/proc/self/mountinfo", "r")) != NULL);
-    while (f && fgets(line, sizeof line, f)) {
+    while (f && !found && fgets(line, sizeof line, f)) {
         long n;
+        const char *target;
 
         line[strcspn(line, "\n")] = '\0';
-        if ((n = o4j_decode_mountinfo(line, blob, sizeof blob)) <= 0 || e.mount_id != strtoull(line, NULL, 10))
+        if ((n = o4j_decode_mountinfo(line, blob, sizeof blob)) <= 0 || n >= (long)sizeof blob)
             continue;
-        for (long at = 0; at + O4J_ENTRY_HEADER <= n;) {
-            size_t len = (size_t)(unsigned char)blob[at + 3] << 8 | (unsigned char)blob[at + 4];
-
-            if (blob[at] == 'S') {
-                blob[at + O4J_ENTRY_HEADER + len] = '\0';
-                found = blob + at + O4J_ENTRY_HEADER;
-                break;
-            }
-            at += O4J_ENTRY_HEADER + (long)len;
-        }
-        break;
+        memcpy(copy, blob, (size_t)n); /* entry() writes a NUL after the payload it returns */
+        if ((target = entry(copy, n, 'T')) && strcmp(target, merged) == 0)
+            found = entry(blob, n, 'S');
     }
     if (f)
         fclose(f);

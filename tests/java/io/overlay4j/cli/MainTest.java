@@ -10,9 +10,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI's parsing, messages and exit codes; nothing here reaches a mount. */
@@ -29,6 +34,142 @@ class MainTest {
 
     String err() {
         return new String(err.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    String out() {
+        return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    Path dir(String name) throws IOException {
+        return Files.createDirectories(tmp.resolve(name)).toRealPath();
+    }
+
+    /** mount's arguments parsed and built (no mount: build() only resolves and checks the directories). */
+    static Overlay built(Main.MountCommand c) throws IOException {
+        return c.builder.build();
+    }
+
+    static Main.MountCommand parse(String... args) throws UsageException {
+        return Main.parseMount(new ArrayList<>(Arrays.asList(args)));
+    }
+
+    String seedOptions() throws IOException {
+        return "lowerdir=" + dir("lower1") + ":" + dir("lower2") + ":" + dir("lower3") + ",upperdir=" + dir("upper")
+                + ",workdir=" + dir("work");
+    }
+
+    @Test
+    void theSeedsMountCommandLineParsesUnchanged() throws Exception {
+        // mount -t overlay overlay -o lowerdir=<lower1>:<lower2>:<lower3>,upperdir=<upper>,workdir=<work> <merged>
+        Main.MountCommand c = parse("-t", "overlay", "overlay", "-o", seedOptions(), dir("merged").toString());
+        Overlay ov = built(c);
+        assertEquals(Arrays.asList(dir("lower1"), dir("lower2"), dir("lower3")), ov.lowerdirs());
+        assertEquals(dir("upper"), ov.upperdir().get());
+        assertEquals(dir("work"), ov.workdir().get());
+        assertEquals("overlay", ov.source());
+        assertEquals(Collections.emptyList(), ov.mountFlags());
+        assertEquals(dir("merged"), c.target);
+        assertFalse(c.verbose);
+    }
+
+    @Test
+    void optionsMayComeAfterTheOperandsSplitOverSeveralOrGlued() throws Exception {
+        Overlay ov = built(parse("layers", dir("merged").toString(), "-olowerdir=" + dir("lower1") + ":" + dir("lower2"),
+                "--types=overlay", "-o", "upperdir=" + dir("upper"), "--options", "workdir=" + dir("work")));
+        assertEquals(Arrays.asList(dir("lower1"), dir("lower2")), ov.lowerdirs());
+        assertEquals(dir("work"), ov.workdir().get());
+        assertEquals("layers", ov.source());
+    }
+
+    @Test
+    void flagWordsAndReadOnlyOptionsApplyInOrderTheLaterWinning() throws Exception {
+        String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
+        String t = dir("merged").toString();
+        assertEquals(Collections.singletonList("ro"), built(parse("-w", "-o", lowers, "-r", t)).mountFlags());
+        assertEquals(Collections.emptyList(), built(parse("-r", "-o", lowers + ",rw", t)).mountFlags());
+        assertEquals(Collections.emptyList(), built(parse("--read-only", "--rw", "-o", lowers, t)).mountFlags());
+        assertEquals(Arrays.asList("ro", "nosuid", "nodev", "noexec", "noatime"),
+                built(parse("-o", lowers + ",ro,nosuid,nodev,noexec,relatime,noatime", t)).mountFlags());
+        assertEquals(Collections.singletonList("relatime"),
+                built(parse("-o", lowers + ",ro,nosuid,nodev,noexec,noatime,relatime,defaults", t)).mountFlags());
+        assertEquals(Collections.singletonList("nodev"),
+                built(parse("-o", lowers + ",nosuid,noexec,nodev,suid,exec,noatime,atime", t)).mountFlags());
+        // Flag words are mount flags, never overlay options.
+        assertEquals(lowers, built(parse("-o", lowers + ",ro,defaults,rw", t)).options());
+    }
+
+    @Test
+    void userspaceWordsAreIgnoredAsMount8Does() throws Exception {
+        String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
+        Overlay ov = built(parse("-o", lowers + ",auto,noauto,nouser,nofail,_netdev,x-systemd.automount,"
+                + "x-init=a=b,comment=systemd.x,index=off", dir("merged").toString()));
+        assertEquals(lowers + ",index=off", ov.options());
+    }
+
+    @Test
+    void shortOptionsClusterAndDoubleDashEndsOptions() throws Exception {
+        String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
+        Main.MountCommand c = parse("-vnrtoverlay", "-o" + lowers, "--", "-source", "-target");
+        assertTrue(c.verbose);
+        assertEquals(Paths.get("-target"), c.target);
+        Overlay ov = built(c);
+        assertEquals("-source", ov.source());
+        assertEquals(Collections.singletonList("ro"), ov.mountFlags());
+    }
+
+    @Test
+    void theOverlay4jFlagsStay() throws Exception {
+        Overlay ov = built(parse("--image-layer", dir("lower2").toString(), "--image-layer", dir("lower1").toString(),
+                "--upperdir", dir("upper").toString(), "--workdir=" + dir("work"), "--strategy", "legacy",
+                dir("merged").toString()));
+        assertEquals(Arrays.asList(dir("lower1"), dir("lower2")), ov.lowerdirs());
+        assertEquals(io.overlay4j.MountStrategy.LEGACY, ov.strategy());
+    }
+
+    @Test
+    void whatMount8WouldDoElsewhereIsAUsageErrorSayingWhy() throws IOException {
+        String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
+        String t = dir("merged").toString();
+        assertEquals("overlay4j mounts overlay filesystems only, not 'ext4'; use mount(8) for other types",
+                assertThrows(UsageException.class, () -> parse("-t", "ext4", "/dev/sda1", t)).getMessage());
+        assertThrows(UsageException.class, () -> parse("-toverlayfs", "-o", lowers, t));
+        assertTrue(assertThrows(UsageException.class, () -> parse("-o", "remount,ro", t)).getMessage()
+                .contains("use mount(8) to change a mount in place"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("-o", lowers, "a", "b", t)).getMessage()
+                .startsWith("mount takes [SOURCE] TARGET; got 3 operands"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("-o", lowers, "café", t)).getMessage()
+                .contains("non-ASCII"));
+        assertEquals("option -o needs a value", assertThrows(UsageException.class, () -> parse(t, "-o")).getMessage());
+        assertEquals("option --verbose takes no value; got '--verbose=yes'",
+                assertThrows(UsageException.class, () -> parse("--verbose=yes", t)).getMessage());
+        assertEquals("unknown mount option '-B'; try mount --help",
+                assertThrows(UsageException.class, () -> parse("-B", "/a", t)).getMessage());
+        // Through run(): one line, exit 2.
+        assertEquals(Main.USAGE, run("mount", "-t", "nfs", "server:/x", t));
+        assertEquals(1, err().split("\n").length, err());
+    }
+
+    @Test
+    void helpAndVersionTextsEndWithOneNewline() {
+        for (String[] args : new String[][] {{"--help"}, {"mount", "--help"}, {"mount", "-h"}, {"umount", "--help"},
+                {"list", "--help"}, {"demo", "--help"}, {"--version"}, {"mount", "-V"}, {"umount", "--version"}}) {
+            out.reset();
+            assertEquals(Main.OK, run(args), Arrays.toString(args));
+            assertTrue(out().endsWith("\n") && !out().endsWith("\n\n"), Arrays.toString(args) + ": " + out());
+        }
+        out.reset();
+        run("--version");
+        // From target/classes there is no manifest; the jar's own is checked by JarAloneIT.
+        assertTrue(out().startsWith("overlay4j "), out());
+    }
+
+    @Test
+    void umountTakesSeveralTargetsAndMount8Flags() {
+        assertEquals(Main.USAGE, run("umount"));
+        assertEquals("overlay4j: umount needs a TARGET; try umount --help\n", err());
+        err.reset();
+        assertEquals(Main.USAGE, run("umount", "-R", "/x"));
+        assertEquals("overlay4j: unknown umount option '-R'; try umount --help\n", err());
     }
 
     @Test
@@ -68,7 +209,7 @@ class MainTest {
         assertEquals(Main.OK, run("mount", "--help"));
         assertEquals(Main.OK, run("umount", "--help"));
         assertEquals(Main.OK, run("demo", "--help"));
-        assertTrue(new String(out.toByteArray(), StandardCharsets.UTF_8).contains("lowerdir=A:B"));
+        assertTrue(out().contains("lowerdir=A:B"), out());
     }
 
     @Test
