@@ -79,6 +79,17 @@ class JarAloneIT {
         assertTrue(r.output.startsWith("overlay4j: unmount " + tmp.toRealPath() + " failed"), r.output);
     }
 
+    @Test
+    void versionComesFromTheJarsManifest() throws Exception {
+        String name = jar().getFileName().toString();
+        String version = name.substring("overlay4j-".length(), name.length() - ".jar".length());
+        for (String flag : new String[] {"--version", "-V"}) {
+            Processes.Result r = run(flag);
+            assertEquals(0, r.exit, r.output);
+            assertEquals("overlay4j " + version + "\n", r.output);
+        }
+    }
+
     static Processes.Result run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Processes.java());
