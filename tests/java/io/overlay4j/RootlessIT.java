@@ -30,7 +30,7 @@ class RootlessIT {
             Processes.succeed("chown", "-R", "65534:65534", dir.toString());
             String java = Processes.java();
             String script = String.join(" && ",
-                    java + " -jar " + jar + " mount -o lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir=" + l.upper
+                    java + " -jar " + jar + " mount -v -o lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir=" + l.upper
                             + ",workdir=" + l.work + ",userxattr " + l.merged,
                     "cat " + l.merged + "/same.txt",
                     "echo written > " + l.merged + "/new.txt",
