@@ -53,7 +53,8 @@ public final class Main {
             "",
             "  -t, --types overlay   the filesystem type; overlay4j mounts overlay only",
             "  -o, --options OPTIONS as mount(8): lowerdir=A:B,upperdir=U,workdir=W,index=off,...",
-            "                        (escape ',' ':' and '\\' in paths with a backslash);",
+            "                        or lowerdir+=A,lowerdir+=B,datadir+=D (escape ',' ':' and '\\'",
+            "                        in paths with a backslash);",
             "                        ro rw nosuid suid nodev dev noexec exec noatime atime relatime",
             "                        norelatime defaults set the mount flags; auto noauto nouser nofail",
             "                        _netdev x-* comment= are ignored, as mount(8) keeps them to itself",
@@ -288,12 +289,12 @@ public final class Main {
             if (!lowers.isEmpty() && !imageLayers.isEmpty()) {
                 throw new UsageException("give --lowerdir or --image-layer, not both");
             }
+            options.finish(builder);
             if (!lowers.isEmpty()) {
                 builder.lowerdirs(lowers);
             } else if (!imageLayers.isEmpty()) {
                 builder.imageLayers(imageLayers);
             }
-            options.applyFlags(builder);
         } catch (IllegalArgumentException e) { // what the builder refuses in an option or the source
             throw new UsageException(e.getMessage());
         }

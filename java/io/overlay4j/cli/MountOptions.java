@@ -2,6 +2,7 @@ package io.overlay4j.cli;
 
 import io.overlay4j.Overlay;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -12,8 +13,9 @@ import java.util.List;
  * unescaped ',', lowerdir on unescaped ':' ("::" before data-only layers), and a
  * backslash escapes the next character. As in mount(8), the words of every {@code -o}
  * (and {@code -r}, {@code -w}) are read in order and a later word wins: "ro,rw" is
- * read-write, "lowerdir=A,lowerdir=B" has the one lower B. Flag words become mount flags
- * when the command line is done ({@link #applyFlags}); userspace words that mount(8)
+ * read-write, "lowerdir=A,lowerdir=B" has the one lower B, "lowerdir+=A,lowerdir+=B" (as
+ * util-linux 2.39+ writes layers one by one) has A and B. Layers and flag words go to the
+ * builder when the command line is done ({@link #finish}); userspace words that mount(8)
  * never passes to the kernel are ignored; every other option goes to the overlay.
  */
 final class MountOptions {
@@ -35,6 +37,9 @@ final class MountOptions {
     private static final List<String> USERSPACE = Arrays.asList("auto", "noauto", "nouser", "nofail", "_netdev");
 
     private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+    private final List<Path> lowers = new ArrayList<>();
+    private final List<Path> data = new ArrayList<>();
+    private boolean lowerdirSeen;
 
     /** One -o argument. */
     void add(String text, Overlay.Builder builder) throws UsageException {
@@ -58,7 +63,15 @@ final class MountOptions {
         }
         switch (key) {
             case "lowerdir":
-                lowerdir(require(key, value), builder);
+                lowerdir(require(key, value));
+                break;
+            case "lowerdir+":
+            case "datadir+":
+                if (lowerdirSeen) {
+                    throw new UsageException("option " + key + " cannot follow lowerdir (the kernel refuses it too); "
+                            + "name the layers either all in lowerdir=A:B or each with lowerdir+=");
+                }
+                (key.equals("lowerdir+") ? lowers : data).add(Arguments.path(unescape(require(key, value))));
                 break;
             case "upperdir":
                 builder.upperdir(Arguments.path(unescape(require(key, value))));
@@ -106,8 +119,11 @@ final class MountOptions {
         return false;
     }
 
-    /** The mount flags the words left set. */
-    void applyFlags(Overlay.Builder builder) {
+    /** Gives the builder the layers, if any were named, and the mount flags the words left set. */
+    void finish(Overlay.Builder builder) {
+        if (!lowers.isEmpty() || !data.isEmpty()) {
+            builder.lowerdirs(lowers).datadirs(data);
+        }
         for (Flag f : flags) {
             switch (f) {
                 case RDONLY:
@@ -131,10 +147,11 @@ final class MountOptions {
         }
     }
 
-    /** "a:b::d1::d2": regular layers, then data-only ones after the first "::". */
-    private static void lowerdir(String value, Overlay.Builder builder) throws UsageException {
-        List<java.nio.file.Path> lowers = new ArrayList<>();
-        List<java.nio.file.Path> data = new ArrayList<>();
+    /** "a:b::d1::d2": regular layers, then data-only ones after the first "::"; replaces those named before. */
+    private void lowerdir(String value) throws UsageException {
+        lowerdirSeen = true;
+        lowers.clear();
+        data.clear();
         List<String> parts = split(value, ':');
         for (int i = 0; i < parts.size(); i++) {
             if (parts.get(i).isEmpty() && i + 1 < parts.size()) {
@@ -145,7 +162,6 @@ final class MountOptions {
                 data.add(Arguments.path(unescape(parts.get(i))));
             }
         }
-        builder.lowerdirs(lowers).datadirs(data);
     }
 
     private static String require(String key, String value) throws UsageException {

@@ -99,6 +99,21 @@ class MainTest {
     }
 
     @Test
+    void layersOneByOneAsUtilLinux239WritesThem() throws Exception {
+        String t = dir("merged").toString();
+        Overlay ov = built(parse("-o", "lowerdir+=" + dir("lower1") + ",lowerdir+=" + dir("lower2") + ",datadir+="
+                + dir("data"), t));
+        assertEquals(Arrays.asList(dir("lower1"), dir("lower2")), ov.lowerdirs());
+        assertEquals(Collections.singletonList(dir("data")), ov.datadirs());
+        // lowerdir= replaces every layer named before it, as the kernel does.
+        ov = built(parse("-o", "lowerdir+=" + dir("lower3") + ",lowerdir=" + dir("lower1") + ":" + dir("lower2"), t));
+        assertEquals(Arrays.asList(dir("lower1"), dir("lower2")), ov.lowerdirs());
+        // The kernel refuses lowerdir+ after lowerdir ("lowerdir+ and datadir+ cannot follow lowerdir").
+        assertTrue(assertThrows(UsageException.class, () -> parse("-o", "lowerdir=" + dir("lower1") + ":" + dir("lower2")
+                + ",lowerdir+=" + dir("lower3"), t)).getMessage().startsWith("option lowerdir+ cannot follow lowerdir"));
+    }
+
+    @Test
     void userspaceWordsAreIgnoredAsMount8Does() throws Exception {
         String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
         Overlay ov = built(parse("-o", lowers + ",auto,noauto,nouser,nofail,_netdev,x-systemd.automount,"
@@ -187,7 +202,9 @@ class MainTest {
         Path other = Files.createDirectory(tmp.resolve("other"));
         Overlay ov = Overlay.builder().lowerdirs(odd, other).option("index", "off").build();
         Overlay.Builder again = Overlay.builder();
-        new MountOptions().add(ov.options(), again);
+        MountOptions options = new MountOptions();
+        options.add(ov.options(), again);
+        options.finish(again);
         Overlay parsed = again.build();
         assertEquals(ov.lowerdirs(), parsed.lowerdirs());
         assertEquals(ov.options(), parsed.options());
