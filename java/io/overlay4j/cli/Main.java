@@ -277,7 +277,7 @@ public final class Main {
                 }
             }
             if (operands.isEmpty()) {
-                throw new UsageException("mount needs a TARGET directory; try mount --help");
+                throw new UsageException("mount needs a TARGET directory (to list the overlay mounts: list); try mount --help");
             }
             if (operands.size() > 2) {
                 throw new UsageException("mount takes [SOURCE] TARGET; got " + operands.size() + " operands: '"
