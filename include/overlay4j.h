@@ -21,6 +21,9 @@ extern "C" {
 #define O4J_MOUNT_NOEXEC   0x08u
 #define O4J_MOUNT_NOATIME  0x10u
 #define O4J_MOUNT_RELATIME 0x20u
+#define O4J_MOUNT_NODIRATIME 0x40u
+#define O4J_MOUNT_STRICTATIME 0x80u  /* wins over NOATIME and RELATIME, as MS_STRICTATIME does */
+#define O4J_MOUNT_NOSYMFOLLOW 0x200u /* Linux 5.10+ */
 /* The target and layer paths are canonical (as o4j_resolve_dir returns them):
  * open them without following any symbolic link (openat2 RESOLVE_NO_SYMLINKS),
  * so that a link swapped in after they were resolved is refused with ELOOP. */
@@ -146,7 +149,8 @@ char *o4j_strerror(int errnum, char *buf, size_t cap);
  *   'O' an option's key; 'V' its value, right after its 'O' (none for a flag).
  *   'S' the source (at most one; in a spec, absent for "overlay").
  *   From mountinfo only: 'I' mount ID (decimal), 'T' mount point, 'M' per-mount
- *   options ("rw,nosuid,relatime").
+ *   options ("rw,nosuid,relatime"), 'R' the super options as the kernel shows them
+ *   (octal escapes undone, overlay's backslash escapes kept).
  */
 #define O4J_ENTRY_HEADER 5
 #define O4J_ID_BYTES 24
@@ -163,7 +167,7 @@ int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lo
 
 /*
  * Decodes one line of /proc/self/mountinfo describing an overlay into entries
- * of the format above ('I', 'T', 'M', 'S', then the layers in priority order and
+ * of the format above ('I', 'T', 'M', 'S', 'R', then the layers in priority order and
  * the options), with the kernel's octal escapes and overlay's backslash escapes
  * undone. Writes at most cap bytes to out; returns the length needed, 0 when
  * the line is not an overlay mount, or -EINVAL when malformed.

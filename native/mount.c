@@ -34,6 +34,13 @@
 #define O4J_MOUNT_ATTR_NOEXEC 0x08u
 #define O4J_MOUNT_ATTR_NOATIME 0x10u
 #define O4J_MOUNT_ATTR_RELATIME 0x00u
+#define O4J_MOUNT_ATTR_STRICTATIME 0x20u
+#define O4J_MOUNT_ATTR_NODIRATIME 0x80u
+#define O4J_MOUNT_ATTR_NOSYMFOLLOW 0x00200000u
+#define O4J_MOUNT_ATTR_ATIME_MASK 0x70u
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
 #ifndef UMOUNT_NOFOLLOW
 #define UMOUNT_NOFOLLOW 0x8
 #endif
@@ -180,13 +187,16 @@ struct flag_map {
 };
 
 static const struct flag_map attr_map[] = {
-    {O4J_MOUNT_RDONLY, O4J_MOUNT_ATTR_RDONLY}, {O4J_MOUNT_NOSUID, O4J_MOUNT_ATTR_NOSUID},
-    {O4J_MOUNT_NODEV, O4J_MOUNT_ATTR_NODEV},   {O4J_MOUNT_NOEXEC, O4J_MOUNT_ATTR_NOEXEC},
-    {O4J_MOUNT_NOATIME, O4J_MOUNT_ATTR_NOATIME}, {O4J_MOUNT_RELATIME, O4J_MOUNT_ATTR_RELATIME},
+    {O4J_MOUNT_RDONLY, O4J_MOUNT_ATTR_RDONLY},         {O4J_MOUNT_NOSUID, O4J_MOUNT_ATTR_NOSUID},
+    {O4J_MOUNT_NODEV, O4J_MOUNT_ATTR_NODEV},           {O4J_MOUNT_NOEXEC, O4J_MOUNT_ATTR_NOEXEC},
+    {O4J_MOUNT_NOATIME, O4J_MOUNT_ATTR_NOATIME},       {O4J_MOUNT_RELATIME, O4J_MOUNT_ATTR_RELATIME},
+    {O4J_MOUNT_NODIRATIME, O4J_MOUNT_ATTR_NODIRATIME}, {O4J_MOUNT_STRICTATIME, O4J_MOUNT_ATTR_STRICTATIME},
+    {O4J_MOUNT_NOSYMFOLLOW, O4J_MOUNT_ATTR_NOSYMFOLLOW},
 };
 static const struct flag_map ms_map[] = {
-    {O4J_MOUNT_RDONLY, MS_RDONLY}, {O4J_MOUNT_NOSUID, MS_NOSUID},   {O4J_MOUNT_NODEV, MS_NODEV},
-    {O4J_MOUNT_NOEXEC, MS_NOEXEC}, {O4J_MOUNT_NOATIME, MS_NOATIME}, {O4J_MOUNT_RELATIME, MS_RELATIME},
+    {O4J_MOUNT_RDONLY, MS_RDONLY},         {O4J_MOUNT_NOSUID, MS_NOSUID},           {O4J_MOUNT_NODEV, MS_NODEV},
+    {O4J_MOUNT_NOEXEC, MS_NOEXEC},         {O4J_MOUNT_NOATIME, MS_NOATIME},         {O4J_MOUNT_RELATIME, MS_RELATIME},
+    {O4J_MOUNT_NODIRATIME, MS_NODIRATIME}, {O4J_MOUNT_STRICTATIME, MS_STRICTATIME}, {O4J_MOUNT_NOSYMFOLLOW, MS_NOSYMFOLLOW},
 };
 static const struct flag_map umount_map[] = {
     {O4J_UNMOUNT_FORCE, MNT_FORCE},   {O4J_UNMOUNT_DETACH, MNT_DETACH},
@@ -426,6 +436,17 @@ static int configure(const struct attempt *a, int fsfd, int by_fd)
     return rc;
 }
 
+/* The atime bits are one field for fsmount: give it the mode mount(2) would pick (strictatime
+ * over noatime over relatime) rather than an invalid combination. */
+static unsigned fsmount_attrs(unsigned flags)
+{
+    unsigned attrs = (unsigned)MAP_FLAGS(attr_map, flags);
+
+    if (flags & O4J_MOUNT_STRICTATIME)
+        attrs = (attrs & ~O4J_MOUNT_ATTR_ATIME_MASK) | O4J_MOUNT_ATTR_STRICTATIME;
+    return attrs;
+}
+
 static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
 {
     const struct o4j_sys *sys = a->sys;
@@ -436,7 +457,7 @@ static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
     if ((fsfd = sys->fsopen("overlay", O4J_FSOPEN_CLOEXEC)) < 0)
         return fail(a->e, "fsopen", NULL);
     rc = configure(a, fsfd, by_fd);
-    if (!rc && (mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, (unsigned)MAP_FLAGS(attr_map, a->ov->flags))) < 0)
+    if (!rc && (mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, fsmount_attrs(a->ov->flags))) < 0)
         rc = fail(a->e, "fsmount", NULL);
     if (!rc && sys->move_mount(mfd, "", tfd, "", O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
         rc = fail(a->e, "move_mount", a->target);

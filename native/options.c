@@ -27,11 +27,12 @@ static void put_raw(struct sink *s, const char *str)
 }
 
 /* The kernel splits options on unescaped ',' and lowerdirs on unescaped ':',
- * then drops one '\\' before any character: escaping these three is enough. */
+ * then drops one '\\' before any character. '"' is escaped too: mount(8) reads it
+ * as the start of a quoted value, and the string is meant for mount(8) as well. */
 static void put_escaped(struct sink *s, const char *str)
 {
     for (; *str; str++) {
-        if (*str == '\\' || *str == ',' || *str == ':')
+        if (*str == '\\' || *str == ',' || *str == ':' || *str == '"')
             put(s, '\\');
         put(s, *str);
     }
@@ -390,6 +391,7 @@ long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
     put_entry(&s, 'T', tmp, octal_decode(target, targetn, tmp), 0);
     put_entry(&s, 'M', flags, flagsn, 0);
     put_entry(&s, 'S', tmp, octal_decode(source, sourcen, tmp), 0);
+    put_entry(&s, 'R', tmp, octal_decode(f, n, tmp), 0);
     decode_super_options(&s, f, n, tmp);
     free(tmp);
     return (long)s.len;

@@ -17,6 +17,9 @@ _Static_assert(io_overlay4j_internal_Jni_MOUNT_NODEV == O4J_MOUNT_NODEV, "flag")
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_NOEXEC == O4J_MOUNT_NOEXEC, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_NOATIME == O4J_MOUNT_NOATIME, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_RELATIME == O4J_MOUNT_RELATIME, "flag");
+_Static_assert(io_overlay4j_internal_Jni_MOUNT_NODIRATIME == O4J_MOUNT_NODIRATIME, "flag");
+_Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICTATIME == O4J_MOUNT_STRICTATIME, "flag");
+_Static_assert(io_overlay4j_internal_Jni_MOUNT_NOSYMFOLLOW == O4J_MOUNT_NOSYMFOLLOW, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICT_PATHS == O4J_MOUNT_STRICT_PATHS, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_FORCE == O4J_UNMOUNT_FORCE, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_DETACH == O4J_UNMOUNT_DETACH, "flag");

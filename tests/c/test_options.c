@@ -19,12 +19,12 @@ static void formats_plain_overlay(void)
 
 static void escapes_separators_in_paths(void)
 {
-    const char *lowers[] = {"/a,upperdir=/x", "/b:c", "/d\\e"};
-    struct o4j_overlay ov = {lowers, 3, "/u p,", "/w:", NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
+    const char *lowers[] = {"/a,upperdir=/x", "/b:c", "/d\\e", "/q\"f"};
+    struct o4j_overlay ov = {lowers, 4, "/u p,", "/w:", NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
     char buf[256];
 
     o4j_format_options(&ov, buf, sizeof buf);
-    CHECK_STR(buf, "lowerdir=/a\\,upperdir=/x:/b\\:c:/d\\\\e,upperdir=/u p\\,,workdir=/w\\:");
+    CHECK_STR(buf, "lowerdir=/a\\,upperdir=/x:/b\\:c:/d\\\\e:/q\\\"f,upperdir=/u p\\,,workdir=/w\\:");
 }
 
 static void counts_like_snprintf(void)
@@ -191,7 +191,7 @@ static void random_path(char *out, size_t max)
 
     for (size_t i = 0; i < n; i++) {
         /* Mostly the bytes that matter, sometimes anything but NUL. */
-        static const char special[] = ",:\\= \t\n-/\xc3\xbc";
+        static const char special[] = ",:\\=\" \t\n-/\xc3\xbc";
         out[i] = rand() % 2 ? special[rand() % (sizeof special - 1)] : (char)(1 + rand() % 255);
     }
     out[n] = '\0';
@@ -233,6 +233,27 @@ static void mountinfo_round_trip_property(void)
     }
 }
 
+/* The raw super options come back whole, octal escapes undone, for mount(8)'s listing. */
+static void keeps_the_raw_super_options(void)
+{
+    char out[512];
+    long n = o4j_decode_mountinfo("41 29 0:50 / /m rw,relatime - overlay my\\040src "
+                                  "rw,lowerdir=/a\\040b:/c\\134:d,upperdir=/u,workdir=/w", out, sizeof out);
+    const char *want = "rw,lowerdir=/a b:/c\\:d,upperdir=/u,workdir=/w";
+    int found = 0;
+
+    for (long at = 0; n > 0 && at + O4J_ENTRY_HEADER <= n;) {
+        size_t len = (size_t)(unsigned char)out[at + 3] << 8 | (unsigned char)out[at + 4];
+
+        if (out[at] == 'R')
+            found = len == strlen(want) && memcmp(out + at + O4J_ENTRY_HEADER, want, len) == 0;
+        if (out[at] == 'S')
+            CHECK(len == 6 && memcmp(out + at + O4J_ENTRY_HEADER, "my src", 6) == 0);
+        at += O4J_ENTRY_HEADER + (long)len;
+    }
+    CHECK(found);
+}
+
 static void ignores_other_filesystems(void)
 {
     char out[64];
@@ -246,6 +267,7 @@ int main(void)
     formats_data_only_layers();
     mountinfo_round_trip_property();
     ignores_other_filesystems();
+    keeps_the_raw_super_options();
     formats_plain_overlay();
     escapes_separators_in_paths();
     counts_like_snprintf();

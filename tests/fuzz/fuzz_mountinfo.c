@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(n - at >= O4J_ENTRY_HEADER, "an entry header is cut");
             len_at = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
             check(len_at <= n - at - O4J_ENTRY_HEADER, "an entry overruns the output");
-            check(exact[at] && strchr("ITMSLDUWOV", exact[at]) != NULL, "an unknown tag");
+            check(exact[at] && strchr("ITMSRLDUWOV", exact[at]) != NULL, "an unknown tag");
         }
         free(exact);
         free(roomy);

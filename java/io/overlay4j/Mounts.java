@@ -67,7 +67,7 @@ public final class Mounts {
     public static List<MountInfo> overlays() throws IOException {
         List<MountInfo> result = new ArrayList<>();
         for (MountTable.Entry e : MountTable.overlays()) {
-            result.add(new MountInfo(e.mountId, PathBytes.toPath(e.target), e.source,
+            result.add(new MountInfo(e.mountId, PathBytes.toPath(e.target), PathBytes.decode(e.source),
                     Arrays.asList(e.mountOptions.split(",")),
                     paths(e.lowerdirs), paths(e.datadirs), path(e.upperdir), path(e.workdir), e.options));
         }

@@ -183,7 +183,10 @@ public final class Overlay {
         return (flags & Jni.MOUNT_RDONLY) != 0;
     }
 
-    /** Mount flags besides options(), as mount(8) spells them: "ro", "nosuid", "nodev", "noexec", "noatime", "relatime". */
+    /**
+     * Mount flags besides options(), as mount(8) spells them: "ro", "nosuid", "nodev", "noexec",
+     * "noatime", "relatime", "nodiratime", "strictatime", "nosymfollow".
+     */
     public List<String> mountFlags() {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < FLAG_BITS.length; i++) {
@@ -195,8 +198,11 @@ public final class Overlay {
     }
 
     private static final int[] FLAG_BITS = {Jni.MOUNT_RDONLY, Jni.MOUNT_NOSUID, Jni.MOUNT_NODEV, Jni.MOUNT_NOEXEC,
-            Jni.MOUNT_NOATIME, Jni.MOUNT_RELATIME};
-    private static final String[] FLAG_NAMES = {"ro", "nosuid", "nodev", "noexec", "noatime", "relatime"};
+            Jni.MOUNT_NOATIME, Jni.MOUNT_RELATIME, Jni.MOUNT_NODIRATIME, Jni.MOUNT_STRICTATIME, Jni.MOUNT_NOSYMFOLLOW};
+    private static final String[] FLAG_NAMES = {"ro", "nosuid", "nodev", "noexec", "noatime", "relatime", "nodiratime",
+            "strictatime", "nosymfollow"};
+    /** The access-time modes: each replaces the others. */
+    private static final int ATIME_MODES = Jni.MOUNT_NOATIME | Jni.MOUNT_RELATIME | Jni.MOUNT_STRICTATIME;
 
     /**
      * The option string exactly as {@code mount -t overlay overlay -o <options()> TARGET}
@@ -357,15 +363,36 @@ public final class Overlay {
             return this;
         }
 
-        /** MS_NOATIME: access times are not updated. Replaces relatime(). */
+        /** MS_NOATIME: access times are not updated. Replaces relatime() and strictatime(). */
         public Builder noatime() {
-            flags = (flags & ~Jni.MOUNT_RELATIME) | Jni.MOUNT_NOATIME;
+            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_NOATIME;
             return this;
         }
 
-        /** MS_RELATIME: access times updated relative to modification (the kernel's default). Replaces noatime(). */
+        /**
+         * MS_RELATIME: access times updated relative to modification (the kernel's default).
+         * Replaces noatime() and strictatime().
+         */
         public Builder relatime() {
-            flags = (flags & ~Jni.MOUNT_NOATIME) | Jni.MOUNT_RELATIME;
+            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_RELATIME;
+            return this;
+        }
+
+        /** MS_STRICTATIME: access times updated on every access. Replaces noatime() and relatime(). */
+        public Builder strictatime() {
+            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_STRICTATIME;
+            return this;
+        }
+
+        /** MS_NODIRATIME: access times of directories are not updated. */
+        public Builder nodiratime() {
+            flags |= Jni.MOUNT_NODIRATIME;
+            return this;
+        }
+
+        /** MS_NOSYMFOLLOW: symbolic links are not followed when resolving paths under the mount (Linux 5.10+). */
+        public Builder nosymfollow() {
+            flags |= Jni.MOUNT_NOSYMFOLLOW;
             return this;
         }
 

@@ -94,6 +94,15 @@ final class Arguments {
         out.flush();
     }
 
+    /** A byte string with control bytes, '\' and bytes past ASCII as octal escapes: ASCII to show in any locale. */
+    static String escape(String byteString) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < byteString.length(); i++) {
+            append(s, byteString.charAt(i) & 0xff, true);
+        }
+        return s.toString();
+    }
+
     /**
      * A path as a byte string for {@link #println}: its exact bytes, with control bytes
      * and '\' written as octal escapes as /proc/self/mountinfo does ("\012" for a newline),
@@ -102,14 +111,17 @@ final class Arguments {
     static String display(Path p) {
         StringBuilder s = new StringBuilder();
         for (byte b : PathBytes.of(p)) {
-            int c = b & 0xff;
-            if (c < 0x20 || c == 0x7f || c == '\\') {
-                s.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7)))
-                        .append((char) ('0' + (c & 7)));
-            } else {
-                s.append((char) c);
-            }
+            append(s, b & 0xff, false);
         }
         return s.toString();
+    }
+
+    private static void append(StringBuilder s, int c, boolean escapeNonAscii) {
+        if (c < 0x20 || c == 0x7f || c == '\\' || escapeNonAscii && c > 0x7f) {
+            s.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7)))
+                    .append((char) ('0' + (c & 7)));
+        } else {
+            s.append((char) c);
+        }
     }
 }

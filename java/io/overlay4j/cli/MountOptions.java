@@ -2,27 +2,30 @@ package io.overlay4j.cli;
 
 import io.overlay4j.Overlay;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 
 /**
- * Reads mount(8)'s {@code -o} syntax for overlays into a builder: options split on
- * unescaped ',', lowerdir on unescaped ':' ("::" before data-only layers), and a
- * backslash escapes the next character. As in mount(8), the words of every {@code -o}
- * (and {@code -r}, {@code -w}) are read in order and a later word wins: "ro,rw" is
- * read-write, "lowerdir=A,lowerdir=B" has the one lower B, "lowerdir+=A,lowerdir+=B" (as
- * util-linux 2.39+ writes layers one by one) has A and B. Layers and flag words go to the
- * builder when the command line is done ({@link #finish}); userspace words that mount(8)
- * never passes to the kernel are ignored; every other option goes to the overlay.
+ * Reads mount(8)'s {@code -o} syntax for overlays into a builder: options split on ','
+ * outside double quotes, lowerdir on ':' ("::" before data-only layers), and a backslash
+ * escapes the next character. As in mount(8), the words of every {@code -o} (and
+ * {@code -r}, {@code -w}) are read in order and a later word wins: "ro,rw" is read-write,
+ * "lowerdir=A,lowerdir=B" has the one lower B, "lowerdir+=A,lowerdir+=B" (as util-linux
+ * 2.39+ writes layers one by one) has A and B. Layers and flags go to the builder when the
+ * command line is done ({@link #finish}); words mount(8) keeps to itself are ignored;
+ * every other option goes to the overlay.
  */
 final class MountOptions {
     /** mount(8)'s flag words: the one that sets the flag, the one that clears it. */
     private enum Flag {
         RDONLY("ro", "rw"), NOSUID("nosuid", "suid"), NODEV("nodev", "dev"), NOEXEC("noexec", "exec"),
-        NOATIME("noatime", "atime"), RELATIME("relatime", "norelatime");
+        NOATIME("noatime", "atime"), RELATIME("relatime", "norelatime"), STRICTATIME("strictatime", "nostrictatime"),
+        NODIRATIME("nodiratime", "diratime"), NOSYMFOLLOW("nosymfollow", "symfollow");
 
         final String on;
         final String off;
@@ -33,13 +36,23 @@ final class MountOptions {
         }
     }
 
-    /** Words mount(8) keeps to itself (fstab and helper options), never sending them to the kernel. */
-    private static final List<String> USERSPACE = Arrays.asList("auto", "noauto", "nouser", "nofail", "_netdev");
+    /**
+     * Words mount(8) keeps to itself (fstab, helper and user options) and never passes to the
+     * kernel; "defaults" sets nothing in libmount, and silent/loud only quiet the kernel's log.
+     */
+    private static final List<String> USERSPACE = Arrays.asList("defaults", "auto", "noauto", "nouser", "nousers",
+            "noowner", "nogroup", "nofail", "_netdev", "silent", "loud");
+    /** Propagation is set on a mount after it exists; mount(8) does that with a second call. */
+    private static final List<String> PROPAGATION = Arrays.asList("shared", "rshared", "private", "rprivate",
+            "slave", "rslave", "unbindable", "runbindable");
+    private static final List<String> SELINUX = Arrays.asList("context", "fscontext", "defcontext", "rootcontext");
 
     private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
     private final List<Path> lowers = new ArrayList<>();
     private final List<Path> data = new ArrayList<>();
     private boolean lowerdirSeen;
+    /** X-mount.mkdir: the mode to create a missing target with; null when not asked. */
+    private Integer mkdirMode;
 
     /** One -o argument. */
     void add(String text, Overlay.Builder builder) throws UsageException {
@@ -55,11 +68,18 @@ final class MountOptions {
         int eq = option.indexOf('=');
         String key = eq < 0 ? option : option.substring(0, eq);
         String value = eq < 0 ? null : option.substring(eq + 1);
-        if (eq < 0 && flag(option)) {
+        if (eq < 0 && (flag(option) || USERSPACE.contains(option))) {
             return;
         }
-        if ((eq < 0 && USERSPACE.contains(option)) || key.startsWith("x-") || key.equals("comment")) {
+        if (key.equalsIgnoreCase("x-mount.mkdir")) {
+            mkdirMode = mode(value);
             return;
+        }
+        if (key.startsWith("x-") || key.startsWith("X-") || key.equals("comment")) {
+            return;
+        }
+        if (SELINUX.contains(key) && !Files.exists(Paths.get("/sys/fs/selinux/enforce"))) {
+            return; // as libmount does when SELinux is off: the kernel would refuse them
         }
         switch (key) {
             case "lowerdir":
@@ -79,6 +99,15 @@ final class MountOptions {
             case "workdir":
                 builder.workdir(Arguments.path(unescape(require(key, value))));
                 break;
+            case "user":
+            case "users":
+                // What mount(8) implies for them; a later exec, suid or dev still wins.
+                flags.addAll(EnumSet.of(Flag.NOSUID, Flag.NODEV, Flag.NOEXEC));
+                break;
+            case "owner":
+            case "group":
+                flags.addAll(EnumSet.of(Flag.NOSUID, Flag.NODEV));
+                break;
             case "remount":
             case "bind":
             case "rbind":
@@ -86,6 +115,10 @@ final class MountOptions {
                 throw new UsageException("option " + key + " is not for overlay4j, which mounts new overlays; "
                         + "use mount(8) to " + (key.equals("remount") ? "change a mount in place" : key + " a mount"));
             default:
+                if (PROPAGATION.contains(key)) {
+                    throw new UsageException("option " + key + " sets the propagation of an existing mount, which "
+                            + "overlay4j does not do; mount, then run: mount --make-" + key + " TARGET");
+                }
                 if (value == null) {
                     builder.option(key);
                 } else {
@@ -96,19 +129,9 @@ final class MountOptions {
 
     /** Applies a flag word; false when option is none. */
     private boolean flag(String option) {
-        if (option.equals("defaults")) { // rw,suid,dev,exec (and auto,nouser,async: nothing to do)
-            flags.removeAll(EnumSet.of(Flag.RDONLY, Flag.NOSUID, Flag.NODEV, Flag.NOEXEC));
-            return true;
-        }
         for (Flag f : Flag.values()) {
             if (option.equals(f.on)) {
                 flags.add(f);
-                // noatime and relatime exclude each other, as in mount(8).
-                if (f == Flag.NOATIME) {
-                    flags.remove(Flag.RELATIME);
-                } else if (f == Flag.RELATIME) {
-                    flags.remove(Flag.NOATIME);
-                }
                 return true;
             }
             if (option.equals(f.off)) {
@@ -119,31 +142,61 @@ final class MountOptions {
         return false;
     }
 
+    private static Integer mode(String value) throws UsageException {
+        if (value == null || value.isEmpty()) {
+            return 0755;
+        }
+        try {
+            int mode = Integer.parseInt(value, 8);
+            if (mode >= 0 && mode <= 07777) {
+                return mode;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new UsageException("X-mount.mkdir takes an octal mode such as 0755, not '" + value + "'");
+    }
+
+    /** The mode X-mount.mkdir asked a missing target to be created with, or null. */
+    Integer mkdirMode() {
+        return mkdirMode;
+    }
+
+    /** Whether -o named lower layers. */
+    boolean namesLayers() {
+        return !lowers.isEmpty() || !data.isEmpty();
+    }
+
     /** Gives the builder the layers, if any were named, and the mount flags the words left set. */
     void finish(Overlay.Builder builder) {
-        if (!lowers.isEmpty() || !data.isEmpty()) {
+        if (namesLayers()) {
             builder.lowerdirs(lowers).datadirs(data);
         }
-        for (Flag f : flags) {
-            switch (f) {
-                case RDONLY:
-                    builder.readOnly();
-                    break;
-                case NOSUID:
-                    builder.nosuid();
-                    break;
-                case NODEV:
-                    builder.nodev();
-                    break;
-                case NOEXEC:
-                    builder.noexec();
-                    break;
-                case NOATIME:
-                    builder.noatime();
-                    break;
-                default:
-                    builder.relatime();
-            }
+        if (flags.contains(Flag.RDONLY)) {
+            builder.readOnly();
+        }
+        if (flags.contains(Flag.NOSUID)) {
+            builder.nosuid();
+        }
+        if (flags.contains(Flag.NODEV)) {
+            builder.nodev();
+        }
+        if (flags.contains(Flag.NOEXEC)) {
+            builder.noexec();
+        }
+        if (flags.contains(Flag.NODIRATIME)) {
+            builder.nodiratime();
+        }
+        if (flags.contains(Flag.NOSYMFOLLOW)) {
+            builder.nosymfollow();
+        }
+        // Whatever their order, the kernel lets strictatime win over noatime, and noatime over relatime.
+        if (flags.contains(Flag.STRICTATIME)) {
+            builder.strictatime();
+        } else if (flags.contains(Flag.NOATIME)) {
+            builder.noatime();
+        } else if (flags.contains(Flag.RELATIME)) {
+            builder.relatime();
         }
     }
 
@@ -154,7 +207,11 @@ final class MountOptions {
         data.clear();
         List<String> parts = split(value, ':');
         for (int i = 0; i < parts.size(); i++) {
-            if (parts.get(i).isEmpty() && i + 1 < parts.size()) {
+            if (parts.get(i).isEmpty() && (i == 0 || i + 1 == parts.size() || parts.get(i + 1).isEmpty())) {
+                throw new UsageException("lowerdir=" + value + " has an empty layer (a ':' at either end, or ':::'); "
+                        + "'::' starts the data-only layers");
+            }
+            if (parts.get(i).isEmpty()) {
                 data.add(Arguments.path(unescape(parts.get(++i))));
             } else if (data.isEmpty()) {
                 lowers.add(Arguments.path(unescape(parts.get(i))));
@@ -171,15 +228,22 @@ final class MountOptions {
         return value;
     }
 
-    /** Splits on unescaped separators, keeping escapes for {@link #unescape}. */
+    /**
+     * Splits on unescaped separators, keeping escapes for {@link #unescape}. Between options
+     * (',') a double-quoted value is one piece, as libmount reads it: comment="a,b".
+     */
     static List<String> split(String text, char separator) {
         List<String> parts = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        boolean quoted = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\\' && i + 1 < text.length()) {
                 current.append(c).append(text.charAt(++i));
-            } else if (c == separator) {
+            } else if (c == '"' && separator == ',') {
+                quoted = !quoted;
+                current.append(c);
+            } else if (c == separator && !quoted) {
                 parts.add(current.toString());
                 current.setLength(0);
             } else {

@@ -13,6 +13,9 @@ public final class Jni {
     @Native public static final int MOUNT_NOEXEC = 0x08;
     @Native public static final int MOUNT_NOATIME = 0x10;
     @Native public static final int MOUNT_RELATIME = 0x20;
+    @Native public static final int MOUNT_NODIRATIME = 0x40;
+    @Native public static final int MOUNT_STRICTATIME = 0x80;
+    @Native public static final int MOUNT_NOSYMFOLLOW = 0x200;
     /** Target and layer paths are canonical: refuse symbolic links swapped in since (ELOOP). */
     @Native public static final int MOUNT_STRICT_PATHS = 0x100;
 

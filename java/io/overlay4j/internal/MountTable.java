@@ -19,7 +19,9 @@ public final class MountTable {
         public long mountId;
         public byte[] target;
         public String mountOptions;
-        public String source;
+        public byte[] source;
+        /** The super options as the kernel shows them, octal escapes undone (what mount(8) lists). */
+        public byte[] superOptions;
         public final List<byte[]> lowerdirs = new ArrayList<>();
         public final List<byte[]> datadirs = new ArrayList<>();
         public byte[] upperdir;
@@ -74,7 +76,10 @@ public final class MountTable {
                     e.mountOptions = text(value);
                     break;
                 case 'S':
-                    e.source = text(value);
+                    e.source = value;
+                    break;
+                case 'R':
+                    e.superOptions = value;
                     break;
                 case 'L':
                     e.lowerdirs.add(value);

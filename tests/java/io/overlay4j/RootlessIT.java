@@ -41,7 +41,7 @@ class RootlessIT {
                     "unshare", "-Urm", "sh", "-c", script);
             String out = r.output;
             assertEquals(Main.OK, r.exit, out);
-            assertTrue(out.contains("mounted overlay on " + l.merged), out);
+            assertTrue(out.contains("mount: overlay mounted on " + l.merged + "."), out);
             assertTrue(out.contains("lower1"), out);
             assertTrue(out.contains(l.merged.toString()), "list shows the mount: " + out);
             assertEquals("written\n", Layout.read(l.upper.resolve("new.txt")));

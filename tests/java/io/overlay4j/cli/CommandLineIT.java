@@ -4,6 +4,7 @@ import io.overlay4j.MountInfo;
 import io.overlay4j.Mounts;
 import io.overlay4j.testing.Layout;
 import io.overlay4j.testing.MountGuard;
+import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.Root;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,12 +102,21 @@ class CommandLineIT {
     @Test
     void flagWordsReachTheMount() throws Exception {
         assertEquals(Main.OK, run("mount", "-t", "overlay", "-o", "lowerdir=" + l.lower1 + ":" + l.lower2,
-                "-o", "defaults,nosuid,nodev,noexec,noatime,noauto", "-vn", "overlay", l.merged.toString()), err());
+                "-o", "defaults,nosuid,nodev,noexec,noatime,noauto,nodiratime,nosymfollow", "-vn", "overlay",
+                l.merged.toString()), err());
         try {
-            assertEquals("mounted overlay on " + l.merged + " with strategy ", out().replaceAll("[A-Z]+\n$", ""));
+            assertEquals("mount: overlay mounted on " + l.merged + ".\n", out());
             MountInfo m = mountOn(l.merged).orElseThrow(AssertionError::new);
-            assertTrue(m.mountOptions().containsAll(Arrays.asList("rw", "nosuid", "nodev", "noexec", "noatime")),
-                    m.mountOptions().toString());
+            assertTrue(m.mountOptions().containsAll(Arrays.asList("rw", "nosuid", "nodev", "noexec", "noatime",
+                    "nodiratime", "nosymfollow")), m.mountOptions().toString());
+        } finally {
+            run("umount", l.merged.toString());
+        }
+        assertEquals(Main.OK, run("mount", "-o", "strictatime,lowerdir=" + l.lower1 + ":" + l.lower2,
+                l.merged.toString()), err());
+        try {
+            List<String> flags = mountOn(l.merged).orElseThrow(AssertionError::new).mountOptions();
+            assertFalse(flags.contains("relatime") || flags.contains("noatime"), flags.toString());
         } finally {
             run("umount", l.merged.toString());
         }
@@ -119,7 +131,8 @@ class CommandLineIT {
         assertEquals(Main.OK, run("mount", "-o", ro, second.toString()), err());
         assertEquals(Main.FAILED, run("umount", "-v", l.merged.toString(), notMounted.toString(), "--",
                 second.toString()));
-        assertEquals("unmounted " + l.merged + "\nunmounted " + second + "\n", out());
+        assertEquals("umount: " + l.merged + " (overlay) unmounted\numount: " + second + " (overlay) unmounted\n",
+                out());
         assertEquals(1, err().split("\n").length, err());
         assertTrue(err().startsWith("overlay4j: unmount " + notMounted + " failed"), err());
         assertFalse(mountOn(l.merged).isPresent());
@@ -131,5 +144,71 @@ class CommandLineIT {
         assertEquals("", out() + err());
         assertFalse(mountOn(l.merged).isPresent());
         assertFalse(mountOn(second).isPresent());
+
+        // -q: nothing said for a target that is not mounted; the exit code still says it failed.
+        assertEquals(Main.FAILED, run("umount", "-q", notMounted.toString()));
+        assertEquals("", out() + err());
+    }
+
+    @Test
+    void umountTypesOverlayLeavesOtherMountsAlone() throws Exception {
+        Processes.succeed("mount", "-t", "tmpfs", "o4j-tmpfs", l.merged.toString());
+        try {
+            assertEquals(Main.FAILED, run("umount", "-t", "overlay", l.merged.toString()));
+            assertTrue(err().contains("is not an overlay mount point"), err());
+            assertTrue(Mounts.isMountPoint(l.merged));
+        } finally {
+            Processes.succeed("umount", l.merged.toString());
+        }
+    }
+
+    @Test
+    void xMountMkdirCreatesTheTarget() throws Exception {
+        Path target = tmp.resolve("new/target");
+        assertEquals(Main.OK, run("mount", "-o", "X-mount.mkdir=0700,lowerdir=" + l.lower1 + ":" + l.lower2,
+                target.toString()), err());
+        try {
+            assertEquals("lower1", Layout.read(target.resolve("same.txt")));
+        } finally {
+            run("umount", target.toString());
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+    }
+
+    /** `mount -t overlay` lists as util-linux's mount(8) lists: the same lines, byte for byte. */
+    @Test
+    void listingIsMount8s() throws Exception {
+        Path odd = Files.createDirectories(tmp.resolve("odd dir,x"));
+        Path second = Files.createDirectories(tmp.resolve("second"));
+        assertEquals(Main.OK, run("mount", "-o", "nosuid,lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir="
+                + l.upper + ",workdir=" + l.work, "my src", l.merged.toString()), err());
+        try {
+            assertEquals(Main.OK, run("mount", "-r", "--strategy=legacy", "-o", "lowerdir=" + l.lower2 + ":"
+                    + odd.toString().replace(",", "\\,"), second.toString()), err());
+            try {
+                Processes.Result system = Processes.run("mount", "-t", "overlay");
+                assertEquals(0, system.exit, system.output);
+                assertEquals(Main.OK, run("mount", "-l", "-t", "overlay"), err());
+                String ours = out();
+                for (Path t : Arrays.asList(l.merged, second)) {
+                    assertEquals(lineFor(system.output, t), lineFor(ours, t));
+                }
+                assertTrue(lineFor(ours, l.merged).startsWith("my src on " + l.merged + " type overlay (rw,nosuid,"),
+                        ours);
+            } finally {
+                run("umount", second.toString());
+            }
+        } finally {
+            run("umount", l.merged.toString());
+        }
+    }
+
+    private static String lineFor(String listing, Path target) {
+        for (String line : listing.split("\n")) {
+            if (line.contains(" on " + target + " type ")) {
+                return line;
+            }
+        }
+        throw new AssertionError("no line for " + target + " in:\n" + listing);
     }
 }

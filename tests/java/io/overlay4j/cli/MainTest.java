@@ -45,12 +45,12 @@ class MainTest {
     }
 
     /** mount's arguments parsed and built (no mount: build() only resolves and checks the directories). */
-    static Overlay built(Main.MountCommand c) throws IOException {
+    static Overlay built(MountCommand c) throws IOException {
         return c.builder.build();
     }
 
-    static Main.MountCommand parse(String... args) throws UsageException {
-        return Main.parseMount(new ArrayList<>(Arrays.asList(args)));
+    static MountCommand parse(String... args) throws UsageException {
+        return MountCommand.parse(new ArrayList<>(Arrays.asList(args)));
     }
 
     String seedOptions() throws IOException {
@@ -61,7 +61,7 @@ class MainTest {
     @Test
     void theSeedsMountCommandLineParsesUnchanged() throws Exception {
         // mount -t overlay overlay -o lowerdir=<lower1>:<lower2>:<lower3>,upperdir=<upper>,workdir=<work> <merged>
-        Main.MountCommand c = parse("-t", "overlay", "overlay", "-o", seedOptions(), dir("merged").toString());
+        MountCommand c = parse("-t", "overlay", "overlay", "-o", seedOptions(), dir("merged").toString());
         Overlay ov = built(c);
         assertEquals(Arrays.asList(dir("lower1"), dir("lower2"), dir("lower3")), ov.lowerdirs());
         assertEquals(dir("upper"), ov.upperdir().get());
@@ -89,11 +89,23 @@ class MainTest {
         assertEquals(Collections.emptyList(), built(parse("-r", "-o", lowers + ",rw", t)).mountFlags());
         assertEquals(Collections.emptyList(), built(parse("--read-only", "--rw", "-o", lowers, t)).mountFlags());
         assertEquals(Arrays.asList("ro", "nosuid", "nodev", "noexec", "noatime"),
-                built(parse("-o", lowers + ",ro,nosuid,nodev,noexec,relatime,noatime", t)).mountFlags());
-        assertEquals(Collections.singletonList("relatime"),
-                built(parse("-o", lowers + ",ro,nosuid,nodev,noexec,noatime,relatime,defaults", t)).mountFlags());
+                built(parse("-o", lowers + ",ro,nosuid,nodev,noexec,noatime,relatime", t)).mountFlags());
+        // defaults sets nothing (libmount): what came before stays.
+        assertEquals(Arrays.asList("ro", "nosuid"), built(parse("-o", lowers + ",ro,nosuid,defaults", t)).mountFlags());
         assertEquals(Collections.singletonList("nodev"),
                 built(parse("-o", lowers + ",nosuid,noexec,nodev,suid,exec,noatime,atime", t)).mountFlags());
+        // Whatever the order, strictatime wins over noatime and noatime over relatime, as in the kernel.
+        assertEquals(Collections.singletonList("noatime"), built(parse("-o", lowers + ",noatime,relatime", t)).mountFlags());
+        assertEquals(Collections.singletonList("strictatime"),
+                built(parse("-o", lowers + ",strictatime,noatime", t)).mountFlags());
+        assertEquals(Collections.singletonList("noatime"),
+                built(parse("-o", lowers + ",strictatime,noatime,nostrictatime", t)).mountFlags());
+        assertEquals(Arrays.asList("nodiratime", "nosymfollow"),
+                built(parse("-o", lowers + ",diratime,nodiratime,nosymfollow", t)).mountFlags());
+        // What user, users, owner and group imply; a later word still wins.
+        assertEquals(Arrays.asList("nosuid", "nodev", "noexec"), built(parse("-o", lowers + ",user", t)).mountFlags());
+        assertEquals(Arrays.asList("nosuid", "nodev"), built(parse("-o", lowers + ",noexec,users,exec", t)).mountFlags());
+        assertEquals(Arrays.asList("nosuid", "nodev"), built(parse("-o", lowers + ",owner", t)).mountFlags());
         // Flag words are mount flags, never overlay options.
         assertEquals(lowers, built(parse("-o", lowers + ",ro,defaults,rw", t)).options());
     }
@@ -122,9 +134,41 @@ class MainTest {
     }
 
     @Test
+    void quotedValuesLongOptionPrefixesAndMount8sOtherForms() throws Exception {
+        String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
+        String t = dir("merged").toString();
+        Overlay ov = built(parse("-o", "comment=\"a,b\",x-foo=\"c,d\",X-initrd.mount," + lowers, t));
+        assertEquals(lowers, ov.options());
+        MountCommand c = parse("--verb", "--opt", lowers, "--ty=overlay", "-sic", "--source", "src", "--target", t);
+        assertTrue(c.verbose);
+        assertEquals(Paths.get(t), c.target);
+        assertEquals("src", built(c).source());
+        assertEquals(Paths.get(t), parse("-o", lowers, "--target=" + t, "named").target);
+        assertEquals("named", built(parse("-o", lowers, "--target=" + t, "named")).source());
+        assertEquals(Paths.get(t), parse("-t", "overlay,", "-o", lowers, t).target);
+        assertTrue(assertThrows(UsageException.class, () -> parse("--re", "-o", lowers, t)).getMessage()
+                .startsWith("option --re is ambiguous: --read-only, --read-write"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("-o", lowers + ",rprivate", t)).getMessage()
+                .contains("mount --make-rprivate TARGET"));
+        assertEquals("lowerdir=" + dir("lower1") + ": has an empty layer (a ':' at either end, or ':::'); "
+                + "'::' starts the data-only layers", assertThrows(UsageException.class,
+                        () -> parse("-o", "lowerdir=" + dir("lower1") + ":", t)).getMessage());
+        assertTrue(assertThrows(UsageException.class, () -> parse("--lowerdir", "/a", "-o", lowers, t)).getMessage()
+                .endsWith("not both"));
+    }
+
+    @Test
+    void withoutOperandsOrLayersMountLists() throws Exception {
+        assertTrue(parse().list);
+        assertTrue(parse("-l", "-t", "overlay").list);
+        assertThrows(UsageException.class, () -> parse("-o", "lowerdir=/a:/b"));
+        assertThrows(UsageException.class, () -> parse("--source", "src"));
+    }
+
+    @Test
     void shortOptionsClusterAndDoubleDashEndsOptions() throws Exception {
         String lowers = "lowerdir=" + dir("lower1") + ":" + dir("lower2");
-        Main.MountCommand c = parse("-vnrtoverlay", "-o" + lowers, "--", "-source", "-target");
+        MountCommand c = parse("-vnrtoverlay", "-o" + lowers, "--", "-source", "-target");
         assertTrue(c.verbose);
         assertEquals(Paths.get("-target"), c.target);
         Overlay ov = built(c);
@@ -150,10 +194,12 @@ class MainTest {
         assertThrows(UsageException.class, () -> parse("-toverlayfs", "-o", lowers, t));
         assertTrue(assertThrows(UsageException.class, () -> parse("-o", "remount,ro", t)).getMessage()
                 .contains("use mount(8) to change a mount in place"));
-        assertTrue(assertThrows(UsageException.class, () -> parse("-o", lowers, "a", "b", t)).getMessage()
-                .startsWith("mount takes [SOURCE] TARGET; got 3 operands"));
-        assertTrue(assertThrows(UsageException.class, () -> parse("-o", lowers, "café", t)).getMessage()
-                .contains("non-ASCII"));
+        assertEquals("mount takes [SOURCE] TARGET; 'b' left over",
+                assertThrows(UsageException.class, () -> parse("-o", lowers, "a", "b", t)).getMessage());
+        // Arguments are byte strings: the UTF-8 bytes of "caf\u00e9", shown as octal escapes.
+        assertEquals("SOURCE 'caf\\303\\251' is not printable ASCII; the source overlay4j passes is 1 to 255 "
+                + "printable ASCII characters", assertThrows(UsageException.class,
+                        () -> parse("-o", lowers, "caf\u00c3\u00a9", t)).getMessage());
         assertEquals("option -o needs a value", assertThrows(UsageException.class, () -> parse(t, "-o")).getMessage());
         assertEquals("option --verbose takes no value; got '--verbose=yes'",
                 assertThrows(UsageException.class, () -> parse("--verbose=yes", t)).getMessage());
@@ -184,7 +230,10 @@ class MainTest {
         assertEquals("overlay4j: umount needs a TARGET; try umount --help\n", err());
         err.reset();
         assertEquals(Main.USAGE, run("umount", "-R", "/x"));
-        assertEquals("overlay4j: unknown umount option '-R'; try umount --help\n", err());
+        assertTrue(err().startsWith("overlay4j: umount -R is not supported; -l detaches TARGET"), err());
+        err.reset();
+        assertEquals(Main.USAGE, run("umount", "-a"));
+        assertTrue(err().contains("-a, -A, -O, -r and --fake are not supported"), err());
     }
 
     @Test
@@ -214,7 +263,7 @@ class MainTest {
     void usageErrorsExitWith2AndOneLine() {
         assertEquals(Main.USAGE, run("frobnicate"));
         assertEquals("overlay4j: unknown command 'frobnicate'; try --help\n", err());
-        assertEquals(Main.USAGE, run("mount"));
+        assertEquals(Main.USAGE, run("mount", "-o", "lowerdir=/a:/b"));
         assertEquals(Main.USAGE, run("mount", "--strategy", "teleport", "/x"));
         assertEquals(Main.USAGE, run("umount", "--bogus", "/x"));
         assertEquals(Main.USAGE, run());

@@ -1,0 +1,166 @@
+package io.overlay4j.cli;
+
+import io.overlay4j.ErrnoException;
+import io.overlay4j.MountInfo;
+import io.overlay4j.Mounts;
+import io.overlay4j.UnmountOption;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToIntFunction;
+
+/** {@code umount}: umount(8)'s command line, unchanged, for one or more targets. */
+final class UmountCommand {
+    static final String HELP = String.join("\n",
+            "usage: umount [-lfvqncid] [-t overlay] TARGET...",
+            "",
+            "  -l, --lazy, --detach  lazy unmount: detach now (with every mount under TARGET),",
+            "                        clean up when no longer busy",
+            "  -f, --force           force unmount (MNT_FORCE)",
+            "  -v, --verbose         say what was unmounted",
+            "  -q, --quiet           say nothing when a TARGET is not mounted (the exit code still does)",
+            "  -t, --types overlay   unmount only overlay mounts: any other TARGET fails",
+            "  -n, -c, -i, -d        accepted (no mtab, paths always canonical, no helper, no loop device)",
+            "  -V, --version         print overlay4j's version",
+            "Unmounts every TARGET, quietly on success; when some fail, each failure is one line and",
+            "the exit code is the first failure's. umount(8)'s -R, -a, -A, -O and -r are not supported.",
+            "");
+
+    private static final String LONG_OPTIONS = "--lazy --detach --force --verbose --quiet --types= --no-mtab "
+            + "--no-canonicalize --internal-only --detach-loop --help --version --recursive --all --all-targets "
+            + "--read-only --test-opts= --fake";
+
+    private final List<UnmountOption> options = new ArrayList<>();
+    private final List<Path> targets = new ArrayList<>();
+    private boolean verbose;
+    private boolean quiet;
+    private boolean overlaysOnly;
+    private String text;
+
+    private UmountCommand() {
+    }
+
+    static UmountCommand parse(List<String> args) throws UsageException {
+        UmountCommand c = new UmountCommand();
+        OptionScanner scan = new OptionScanner(args, "tO", LONG_OPTIONS.split(" "));
+        while (scan.next()) {
+            if (scan.option() == null) {
+                c.targets.add(Arguments.path(scan.value()));
+                continue;
+            }
+            switch (scan.option()) {
+                case "-h":
+                case "--help":
+                    c.text = HELP;
+                    return c;
+                case "-V":
+                case "--version":
+                    c.text = Main.versionLine();
+                    return c;
+                case "-l":
+                case "--lazy":
+                case "--detach":
+                    c.options.add(UnmountOption.DETACH);
+                    break;
+                case "-f":
+                case "--force":
+                    c.options.add(UnmountOption.FORCE);
+                    break;
+                case "-v":
+                case "--verbose":
+                    c.verbose = true;
+                    break;
+                case "-q":
+                case "--quiet":
+                    c.quiet = true;
+                    break;
+                case "-t":
+                case "--types":
+                    for (String type : scan.value().split(",")) {
+                        if (!type.isEmpty() && !type.equals("overlay")) {
+                            throw new UsageException("overlay4j unmounts overlay filesystems only, not '"
+                                    + scan.value() + "'; use umount(8) for other types");
+                        }
+                    }
+                    c.overlaysOnly = true;
+                    break;
+                case "-n":
+                case "--no-mtab":
+                case "-c":
+                case "--no-canonicalize":
+                case "-i":
+                case "--internal-only":
+                case "-d":
+                case "--detach-loop":
+                    break; // nothing to do for an overlay
+                case "-R":
+                case "--recursive":
+                    throw new UsageException("umount -R is not supported; -l detaches TARGET with every mount under "
+                            + "it, or use umount(8) -R");
+                default:
+                    throw new UsageException("unknown umount option '" + scan.option() + "'; overlay4j unmounts the "
+                            + "targets it is given (umount(8)'s -a, -A, -O, -r and --fake are not supported); "
+                            + "try umount --help");
+            }
+        }
+        if (c.text == null && c.targets.isEmpty()) {
+            throw new UsageException("umount needs a TARGET; try umount --help");
+        }
+        return c;
+    }
+
+    /** Unmounts each target; report prints a failure and gives its exit code. */
+    int run(PrintStream out, ToIntFunction<Exception> report) {
+        if (text != null) {
+            out.print(text);
+            return Main.OK;
+        }
+        int exit = Main.OK;
+        for (Path target : targets) {
+            try {
+                Optional<MountInfo> overlay = verbose || overlaysOnly ? overlayOn(target) : Optional.empty();
+                if (overlaysOnly && !overlay.isPresent()) {
+                    throw new UsageException("umount -t overlay: " + Arguments.display(target)
+                            + " is not an overlay mount point");
+                }
+                Mounts.unmount(target, options.toArray(new UnmountOption[0]));
+                if (verbose) {
+                    Arguments.println(out, "umount: " + Arguments.display(overlay.isPresent()
+                            ? overlay.get().target() : target) + overlay.map(m -> " (" + m.source() + ")").orElse("")
+                            + " unmounted");
+                }
+            } catch (Exception e) {
+                int code = quiet && notMounted(e) ? Main.FAILED : report.applyAsInt(e);
+                exit = exit == Main.OK ? code : exit;
+            }
+        }
+        return exit;
+    }
+
+    /** The overlay mounted on top of target, if any (for -v and -t; never used to unmount). */
+    private static Optional<MountInfo> overlayOn(Path target) {
+        Path real;
+        List<MountInfo> overlays;
+        try {
+            real = target.toRealPath();
+            overlays = Mounts.overlays();
+        } catch (IOException e) {
+            return Optional.empty(); // unmounting it reports what is wrong
+        }
+        MountInfo top = null;
+        for (MountInfo m : overlays) {
+            if (m.target().equals(real)) {
+                top = m; // the last one listed is on top
+            }
+        }
+        return Optional.ofNullable(top);
+    }
+
+    private static boolean notMounted(Exception e) {
+        return e instanceof ErrnoException && "EINVAL".equals(((ErrnoException) e).errnoName());
+    }
+}
