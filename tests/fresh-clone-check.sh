@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 commit=$(git rev-parse --verify "${1:-HEAD}^{commit}")
 start=$(date +%s)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/overlay4j-fresh-clone.XXXXXX")
+# Searchable by all: RootlessIT runs the tools on this PATH as an unprivileged user.
+chmod 755 "$tmp"
 # --one-file-system: should a test have left a mount behind, never delete through it.
 trap 'rm -rf --one-file-system "$tmp"' EXIT
 fail() {
