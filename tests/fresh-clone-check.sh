@@ -74,6 +74,7 @@ else
 fi
 grep -q 'BUILD SUCCESS' "$log" || fail "mvn -B -DskipTests package failed" "$log"
 warned "$log"
+grep '^\[WARNING\].*overlay4j: ' "$log"
 if grep -q 'qemu-aarch64-static' "$log"; then fail "-DskipTests runs no tests, yet the build warns about qemu" "$log"; fi
 jar=$(ls target/overlay4j-*.jar)
 entries=$(PATH=$bin jar tf "$jar")
