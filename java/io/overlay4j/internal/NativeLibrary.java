@@ -329,10 +329,22 @@ final class NativeLibrary {
         return platform;
     }
 
+    /** The platforms whose shim is in the jar: a build without a cross toolchain leaves some out. */
+    private static String carried() {
+        List<String> found = new ArrayList<>();
+        for (String platform : PLATFORMS) {
+            if (NativeLibrary.class.getClassLoader().getResource("io/overlay4j/native/" + platform + "/" + LIBRARY)
+                    != null) {
+                found.add(platform);
+            }
+        }
+        return found.isEmpty() ? "no platform" : String.join(", ", found);
+    }
+
     private static UnsatisfiedLinkError failure(String why, Throwable cause) {
         UnsatisfiedLinkError e = new UnsatisfiedLinkError("overlay4j: " + why + " (os.name="
                 + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                + "; the jar carries shims for " + String.join(", ", PLATFORMS) + "; -D" + PATH_PROPERTY
+                + "; the jar carries shims for " + carried() + "; -D" + PATH_PROPERTY
                 + "=/path/to/" + LIBRARY + " loads one built for another platform)");
         if (cause != null) {
             e.initCause(cause);
