@@ -35,6 +35,11 @@ awk -v t="$d/view" '$5 == t { for (i = 7; $i != "-"; i++); print "view: source "
   /proc/self/mountinfo | sed 's/,relatime//'
 if (echo x > view/x) 2>/dev/null; then echo "view: writable"; else echo "view: read-only"; fi
 
-# Both at once.
-umount "$d/merged" "$d/view"
+# The listing scripts grep to see what is mounted (the layer options' text differs: overlay4j
+# passes canonical paths, one lowerdir+= each on the kernels that take them).
+mount -t overlay | grep " on $d/" | sed -e "s|$d|DIR|g" -e 's/ (\([a-z]*\),.*/ (\1 ...)/'
+
+# A target made on the way, said aloud; then all at once.
+mount -v -t overlay overlay -o X-mount.mkdir,lowerdir="$d/lower1":"$d/lower2" "$d/made/on/the/way" | sed "s|$d|DIR|g"
+umount -v "$d/merged" "$d/view" "$d/made/on/the/way" 2>&1 | sed "s|$d|DIR|g"
 echo "mounted after umount: $(grep -c " $d/" /proc/self/mountinfo || true)"

@@ -74,7 +74,7 @@ public final class Main {
                     return MountCommand.parse(args).run(out);
                 case "umount":
                 case "unmount":
-                    return UmountCommand.parse(args).run(out, this::report);
+                    return UmountCommand.parse(args).run(out, err, this::report);
                 case "list":
                     return list(args);
                 case "demo":

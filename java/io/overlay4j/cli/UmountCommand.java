@@ -21,7 +21,7 @@ final class UmountCommand {
             "  -l, --lazy, --detach  lazy unmount: detach now (with every mount under TARGET),",
             "                        clean up when no longer busy",
             "  -f, --force           force unmount (MNT_FORCE)",
-            "  -v, --verbose         say what was unmounted",
+            "  -v, --verbose         say what was unmounted (on stderr, as umount(8) does)",
             "  -q, --quiet           say nothing when a TARGET is not mounted (the exit code still does)",
             "  -t, --types overlay   unmount only overlay mounts: any other TARGET fails",
             "  -n, -c, -i, -d        accepted (no mtab, paths always canonical, no helper, no loop device)",
@@ -114,7 +114,7 @@ final class UmountCommand {
     }
 
     /** Unmounts each target; report prints a failure and gives its exit code. */
-    int run(PrintStream out, ToIntFunction<Exception> report) {
+    int run(PrintStream out, PrintStream err, ToIntFunction<Exception> report) {
         if (text != null) {
             out.print(text);
             return Main.OK;
@@ -128,8 +128,8 @@ final class UmountCommand {
                             + " is not an overlay mount point");
                 }
                 Mounts.unmount(target, options.toArray(new UnmountOption[0]));
-                if (verbose) {
-                    Arguments.println(out, "umount: " + Arguments.display(overlay.isPresent()
+                if (verbose) { // on stderr, as umount(8) says it
+                    Arguments.println(err, "umount: " + Arguments.display(overlay.isPresent()
                             ? overlay.get().target() : target) + overlay.map(m -> " (" + m.source() + ")").orElse("")
                             + " unmounted");
                 }

@@ -27,7 +27,8 @@ final class Hints {
                 return kernelExplained ? null : "use MountStrategy.FD or MountStrategy.STRING, which have no such limit";
             case "EBUSY":
                 return unmount
-                        ? "the mount is busy: close files and leave directories under it, or use UnmountOption.DETACH"
+                        ? "the mount is busy: close files and leave directories under it, or use UnmountOption.DETACH "
+                                + "(umount -l on the command line)"
                         : "the upperdir or workdir is in use by another overlay mount; give each mount its own";
             case "EINVAL":
                 if (unmount) {

@@ -37,6 +37,8 @@ class Mount8ScriptIT {
         Processes.Result system = script(Files.createDirectory(tmp.resolve("system")), null);
         assertEquals(0, system.exit, "the script under mount(8): " + system.output);
         assertTrue(system.output.contains("whiteout: character special file 0:0"), system.output);
+        assertTrue(system.output.contains("layers on DIR/view type overlay (ro ...)"), system.output);
+        assertTrue(system.output.contains("umount: DIR/view (layers) unmounted"), system.output);
 
         Path bin = Files.createDirectory(tmp.resolve("bin"));
         Path log = tmp.resolve("calls.log");
@@ -52,7 +54,7 @@ class Mount8ScriptIT {
         assertEquals(system.output.replace(tmp.resolve("system").toString(), "DIR"),
                 ours.output.replace(tmp.resolve("overlay4j").toString(), "DIR"));
         List<String> calls = Files.readAllLines(log);
-        assertEquals(Arrays.asList("mount", "umount", "mount", "mount", "umount"), calls,
+        assertEquals(Arrays.asList("mount", "umount", "mount", "mount", "mount", "mount", "umount"), calls,
                 "overlay4j ran every mount and umount of the script");
     }
 

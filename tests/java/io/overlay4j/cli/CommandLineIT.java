@@ -131,10 +131,13 @@ class CommandLineIT {
         assertEquals(Main.OK, run("mount", "-o", ro, second.toString()), err());
         assertEquals(Main.FAILED, run("umount", "-v", l.merged.toString(), notMounted.toString(), "--",
                 second.toString()));
-        assertEquals("umount: " + l.merged + " (overlay) unmounted\numount: " + second + " (overlay) unmounted\n",
-                out());
-        assertEquals(1, err().split("\n").length, err());
-        assertTrue(err().startsWith("overlay4j: unmount " + notMounted + " failed"), err());
+        // As umount(8): -v and errors on stderr, in order.
+        String[] lines = err().split("\n");
+        assertEquals(3, lines.length, err());
+        assertEquals("umount: " + l.merged + " (overlay) unmounted", lines[0]);
+        assertTrue(lines[1].startsWith("overlay4j: unmount " + notMounted + " failed"), err());
+        assertEquals("umount: " + second + " (overlay) unmounted", lines[2]);
+        assertEquals("", out());
         assertFalse(mountOn(l.merged).isPresent());
         assertFalse(mountOn(second).isPresent());
 
