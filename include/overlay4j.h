@@ -29,6 +29,9 @@ extern "C" {
  * so that a link swapped in after they were resolved is refused with ELOOP. */
 #define O4J_MOUNT_STRICT_PATHS 0x100u
 
+/* o4j_result.flags_seen when statfs could not tell. */
+#define O4J_FLAGS_UNKNOWN 0xffffffffu
+
 /* Unmount flags, mapped to MNT_* / UMOUNT_NOFOLLOW. */
 #define O4J_UNMOUNT_FORCE    0x01u
 #define O4J_UNMOUNT_DETACH   0x02u
@@ -82,6 +85,9 @@ struct o4j_overlay {
 struct o4j_result {
     char target[4096]; /* on success: the target, absolute, symbolic links resolved */
     unsigned long long mount_id; /* on success: the new mount's ID (statx STATX_MNT_ID) */
+    unsigned flags_seen; /* on success: the O4J_MOUNT_* flags the new mount has (statfs), so that
+                            the caller sees what the kernel changed without saying so (a read-only
+                            mount of an overlay asked read-write); O4J_FLAGS_UNKNOWN if not known */
     int err;           /* positive errno, 0 when no failure */
     const char *op;    /* "open", "fsopen", "fsconfig", "fsmount", "move_mount", "mount" */
     const char *path;  /* the path the failing call was given, when it took one; else NULL */
@@ -108,10 +114,12 @@ int o4j_unmount(const char *target, unsigned flags);
 int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned flags,
                    unsigned long long *found);
 
-/* A directory as the kernel resolves it: canonical path and identity. */
+/* A directory as the kernel resolves it: canonical path, identity, and the magic
+ * number of the filesystem it is on (statfs f_type; 0 when unknown). */
 struct o4j_dir {
     char path[4096];
     struct o4j_id id;
+    unsigned long long fs_type;
 };
 
 /* Opens path as a directory (symbolic links followed) and describes it. The

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,6 +42,9 @@
 #define O4J_MOUNT_ATTR_ATIME_MASK 0x70u
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
+#endif
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 8192
 #endif
 #ifndef UMOUNT_NOFOLLOW
 #define UMOUNT_NOFOLLOW 0x8
@@ -118,6 +123,17 @@ static int linux_identity(int dfd, const char *path, struct o4j_id *id)
     id->mount_id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
     return 0;
 }
+static int linux_fs_info(int dfd, const char *path, unsigned long long *type, unsigned long long *st_flags)
+{
+    struct statfs st;
+
+    if (*path ? statfs(path, &st) : fstatfs(dfd, &st))
+        return -1;
+    *type = (unsigned long long)st.f_type;
+    *st_flags = (unsigned long long)st.f_flags;
+    return 0;
+}
+
 static int linux_fsopen(const char *fsname, unsigned flags)
 {
     return (int)syscall(SYS_fsopen, fsname, flags);
@@ -138,7 +154,7 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 
 const struct o4j_sys o4j_sys_linux = {
     linux_open, linux_open_strict, linux_openat, linux_identity, unlinkat, close, read, readlink,
-    linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount, mount, umount2,
+    linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount, mount, umount2, linux_fs_info,
 };
 
 /* Records a failure; errno must still be the failing call's. Returns -errno. */
@@ -203,6 +219,13 @@ static const struct flag_map umount_map[] = {
     {O4J_UNMOUNT_EXPIRE, MNT_EXPIRE}, {O4J_UNMOUNT_NOFOLLOW, UMOUNT_NOFOLLOW},
 };
 
+/* statfs's ST_* flags, as ours; without NOATIME or RELATIME a mount is strictatime. */
+static const struct flag_map st_map[] = {
+    {O4J_MOUNT_RDONLY, ST_RDONLY},         {O4J_MOUNT_NOSUID, ST_NOSUID},           {O4J_MOUNT_NODEV, ST_NODEV},
+    {O4J_MOUNT_NOEXEC, ST_NOEXEC},         {O4J_MOUNT_NOATIME, ST_NOATIME},         {O4J_MOUNT_RELATIME, ST_RELATIME},
+    {O4J_MOUNT_NODIRATIME, ST_NODIRATIME}, {O4J_MOUNT_NOSYMFOLLOW, ST_NOSYMFOLLOW},
+};
+
 #define MAP_FLAGS(map, flags) map_flags(map, sizeof map / sizeof map[0], flags)
 
 static unsigned long map_flags(const struct flag_map *map, size_t n, unsigned flags)
@@ -213,6 +236,22 @@ static unsigned long map_flags(const struct flag_map *map, size_t n, unsigned fl
         if (flags & map[i].ours)
             theirs |= map[i].theirs;
     return theirs;
+}
+
+/* The flags of the mount at dfd (path ""), or of the one path names, as ours. */
+static unsigned flags_seen(const struct o4j_sys *sys, int dfd, const char *path)
+{
+    unsigned long long type, st;
+    unsigned ours = 0;
+
+    if (sys->fs_info(dfd, path, &type, &st))
+        return O4J_FLAGS_UNKNOWN;
+    for (size_t i = 0; i < sizeof st_map / sizeof st_map[0]; i++)
+        if (st & st_map[i].theirs)
+            ours |= st_map[i].ours;
+    if (!(ours & (O4J_MOUNT_NOATIME | O4J_MOUNT_RELATIME)))
+        ours |= O4J_MOUNT_STRICTATIME;
+    return ours;
 }
 
 /* fsconfig copies at most 256 bytes of a string, NUL included (strndup_user). */
@@ -465,6 +504,7 @@ static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
         struct o4j_id mounted;
 
         a->e->mount_id = sys->identity(mfd, "", &mounted) ? 0 : mounted.mount_id;
+        a->e->flags_seen = flags_seen(sys, mfd, "");
     }
     if (rc) {
         drain_log(sys, fsfd, a->e);
@@ -593,6 +633,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
 
     e->target[0] = '\0';
     e->mount_id = 0;
+    e->flags_seen = O4J_FLAGS_UNKNOWN;
     e->err = 0;
     e->op = e->path = NULL;
     e->log[0] = '\0';
@@ -635,6 +676,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
             struct o4j_id mounted;
 
             e->mount_id = sys->identity(AT_FDCWD, target, &mounted) ? 0 : mounted.mount_id;
+            e->flags_seen = flags_seen(sys, AT_FDCWD, target);
         }
     } else {
         rc = mount_new_api(&a, tfd, strategy == O4J_STRATEGY_FD);
@@ -745,6 +787,12 @@ int o4j_resolve_dir(const char *path, struct o4j_dir *out)
     }
     if (!rc && sys->identity(fd, "", &out->id))
         rc = -errno;
+    if (!rc) {
+        unsigned long long st;
+
+        if (sys->fs_info(fd, "", &out->fs_type, &st))
+            out->fs_type = 0;
+    }
     if (!rc && check >= 0 && (sys->identity(check, "", &back) || !same_id(&out->id, &back) ||
                               back.mount_id != out->id.mount_id))
         rc = -EXDEV;

@@ -27,6 +27,9 @@ struct o4j_sys {
     int (*mount)(const char *source, const char *target, const char *fstype, unsigned long flags,
                  const void *data);
     int (*umount2)(const char *target, int flags);
+    /* statfs (fstatfs of dfd when path is ""): the filesystem's magic number and the
+     * mount's ST_* flags; 0 or -1. */
+    int (*fs_info)(int dfd, const char *path, unsigned long long *type, unsigned long long *st_flags);
 };
 
 extern const struct o4j_sys o4j_sys_linux;

@@ -21,6 +21,7 @@ _Static_assert(io_overlay4j_internal_Jni_MOUNT_NODIRATIME == O4J_MOUNT_NODIRATIM
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICTATIME == O4J_MOUNT_STRICTATIME, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_NOSYMFOLLOW == O4J_MOUNT_NOSYMFOLLOW, "flag");
 _Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICT_PATHS == O4J_MOUNT_STRICT_PATHS, "flag");
+_Static_assert((unsigned)io_overlay4j_internal_Jni_FLAGS_UNKNOWN == O4J_FLAGS_UNKNOWN, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_FORCE == O4J_UNMOUNT_FORCE, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_DETACH == O4J_UNMOUNT_DETACH, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_EXPIRE == O4J_UNMOUNT_EXPIRE, "flag");
@@ -179,7 +180,8 @@ static void get_id(JNIEnv *env, jlongArray array, struct o4j_id *id)
  * mount exists and leave it behind unreported. */
 JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
                                                               jint flags, jbyteArray target,
-                                                              jlongArray target_id, jint strategy)
+                                                              jlongArray target_id, jint strategy,
+                                                              jintArray flags_seen)
 {
     struct decoded d;
     struct o4j_id tid;
@@ -193,8 +195,12 @@ JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass
         get_id(env, target_id, &tid);
         if (o4j_mount(&d.ov, dest, &tid, (enum o4j_strategy)strategy, &r) != 0)
             throw_syscall(env, r.err, r.op, r.path, r.log);
-        else
+        else {
+            jint seen = (jint)r.flags_seen;
+
             mount_id = (jlong)r.mount_id;
+            (*env)->SetIntArrayRegion(env, flags_seen, 0, 1, &seen);
+        }
     }
     if (dest)
         release(dest, target_buf);
@@ -235,9 +241,9 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNI
     if (rc) {
         throw_syscall(env, -rc, "open", p, NULL);
     } else {
-        jlong values[3] = {(jlong)d.id.dev, (jlong)d.id.ino, (jlong)d.id.mount_id};
+        jlong values[4] = {(jlong)d.id.dev, (jlong)d.id.ino, (jlong)d.id.mount_id, (jlong)d.fs_type};
 
-        (*env)->SetLongArrayRegion(env, id, 0, 3, values);
+        (*env)->SetLongArrayRegion(env, id, 0, 4, values);
         result = to_bytes(env, d.path);
     }
     release(p, buf);

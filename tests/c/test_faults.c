@@ -125,10 +125,17 @@ static int fake_mount(const char *a, const char *b, const char *c, unsigned long
     return 0;
 }
 static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
+static int fake_fs_info(int d, const char *p, unsigned long long *type, unsigned long long *st)
+{
+    (void)d; (void)p;
+    *type = 0x01021994; /* tmpfs */
+    *st = 0;
+    return 0;
+}
 
 static const struct o4j_sys fake = {
     fake_open, fake_open, fake_openat, fake_identity, fake_unlinkat, fake_close, fake_read, fake_readlink,
-    fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount, fake_mount, fake_umount2,
+    fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount, fake_mount, fake_umount2, fake_fs_info,
 };
 
 static const char *lowers[] = {"/l1", "/l2"};

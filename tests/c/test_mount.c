@@ -83,13 +83,20 @@ static void mounts_read_write(enum o4j_strategy s)
 static void mounts_read_only(enum o4j_strategy s)
 {
     const char *lowers[] = {l1, l2};
-    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY, 0, NULL, NULL, NULL, NULL};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_RDONLY | O4J_MOUNT_NOSUID, 0, NULL, NULL, NULL,
+                             NULL};
+    struct o4j_result r;
+    struct o4j_dir d;
     char p[128];
 
-    CHECK(o4j_mount(&ov, merged, NULL, s, NULL) == 0);
+    CHECK(o4j_mount(&ov, merged, NULL, s, &r) == 0);
     snprintf(p, sizeof p, "%s/x", merged);
     CHECK(open(p, O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
+    /* What the kernel made is seen: the flags asked, the kernel's default relatime, and an overlay. */
+    CHECK(r.flags_seen == (O4J_MOUNT_RDONLY | O4J_MOUNT_NOSUID | O4J_MOUNT_RELATIME));
+    CHECK(o4j_resolve_dir(merged, &d) == 0 && d.fs_type == 0x794c7630); /* OVERLAYFS_SUPER_MAGIC */
     CHECK(o4j_unmount(merged, O4J_UNMOUNT_DETACH) == 0);
+    CHECK(o4j_resolve_dir(merged, &d) == 0 && d.fs_type != 0x794c7630);
 }
 
 static void reports_missing_lowerdir(enum o4j_strategy s)

@@ -1,62 +1,215 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
 
 import java.io.IOException;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The overlay4j mounts of this process, by canonical target (its bytes, one char
- * per byte: {@link io.overlay4j.internal.PathBytes#key}), so that two of them
- * are never stacked on one target: umount2 removes whatever is on top, and a stack
- * of our own mounts would let one close() take down the other.
+ * The overlay4j mounts of this process, as small {@link Claim}s: by canonical target, so
+ * that two of them are never stacked on one target (umount2 removes whatever is on top,
+ * and a stack of our own mounts would let one close() take down the other), and by the
+ * identity of their upperdir and workdir, so that no two use one (the kernel allows it
+ * with index=off and calls the result undefined). Claims hold no OverlayMount: one that
+ * becomes unreachable while mounted is reported, and claims whose mount someone else
+ * removed are dropped, so the registry grows with the live mounts, not with history.
  */
 final class ActiveMounts {
-    /** Held while a thread mounts on the target, before its OverlayMount exists. */
-    private static final Object MOUNTING = new Object();
-    private static final ConcurrentMap<String, Object> BY_TARGET = new ConcurrentHashMap<>();
+    private static final Log LOG = Log.get(ActiveMounts.class);
+    private static final ConcurrentMap<String, Claim> BY_TARGET = new ConcurrentHashMap<>();
+    /** Upperdirs and workdirs in use, by "dev:ino". */
+    private static final ConcurrentMap<String, Claim> BY_LAYER = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<OverlayMount> UNREACHABLE = new ReferenceQueue<>();
+    /** Sweep for claims of mounts removed behind our back when the registry has grown past this. */
+    private static volatile int sweepAt = 64;
 
     private ActiveMounts() {
     }
 
-    /** Claims target for a mount, or says why it cannot be: one of our mounts is there, or being made. */
-    static void reserve(String target, Path path, String action) throws IOException {
+    /** What one mount (being made, or made) holds. */
+    static final class Claim {
+        final String target;
+        final Path targetPath;
+        /** "dev:ino" of the upperdir and workdir; null when none, or when the caller allowed sharing. */
+        final String upper;
+        final String work;
+        volatile long mountId;
+        volatile Leak leak;
+
+        Claim(String target, Path targetPath, String upper, String work) {
+            this.target = target;
+            this.targetPath = targetPath;
+            this.upper = upper;
+            this.work = work;
+        }
+
+        String describe() {
+            return mountId == 0 ? "an overlay4j mount of this process being made on " + targetPath
+                    : "the overlay4j mount of this process on " + targetPath + " (mount ID " + mountId + ")";
+        }
+    }
+
+    /** Notices an OverlayMount collected while its claim stands: the caller never closed it. */
+    static final class Leak extends PhantomReference<OverlayMount> {
+        final Claim claim;
+
+        Leak(OverlayMount m, Claim claim) {
+            super(m, UNREACHABLE);
+            this.claim = claim;
+        }
+    }
+
+    /**
+     * Claims target, and the upperdir and workdir of ov unless it shares them on purpose;
+     * or says who holds what (EBUSY): another mount of this process, or a mount the mount
+     * table lists with that upperdir or workdir.
+     */
+    static Claim claim(Overlay ov, String target, Path targetPath, String action) throws IOException {
+        reportLeaks();
+        sweepIfGrown();
+        Claim c = new Claim(target, targetPath, ov.sharesUpper() ? null : ov.upperKey(),
+                ov.sharesUpper() ? null : ov.workKey());
         while (true) {
-            Object holder = BY_TARGET.putIfAbsent(target, MOUNTING);
-            if (holder == null) {
+            Claim held = BY_TARGET.putIfAbsent(target, c);
+            if (held == null) {
+                break;
+            }
+            if (held.mountId != 0 && isGone(held)) {
+                BY_TARGET.remove(target, held); // unmounted behind its back (Mounts.unmount, umount(8))
+                releaseLayers(held);
+                continue;
+            }
+            throw busy(targetPath, action, "target " + targetPath + " already holds " + held.describe()
+                    + "; close that one first, or mount on another directory");
+        }
+        try {
+            take(c, c.upper, ov, "upperdir", action);
+            take(c, c.work, ov, "workdir", action);
+            if (c.upper != null) {
+                inMountTable(ov, action);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            release(c);
+            throw e;
+        }
+        return c;
+    }
+
+    private static void take(Claim c, String key, Overlay ov, String role, String action) throws IOException {
+        while (key != null) {
+            Claim held = BY_LAYER.putIfAbsent(key, c);
+            if (held == null || held == c) {
                 return;
             }
-            if (holder == MOUNTING) {
-                throw busy(path, action, "another thread of this process is mounting an overlay on it right now");
+            if (held.mountId != 0 && isGone(held)) {
+                BY_LAYER.remove(key, held);
+                continue;
             }
-            OverlayMount m = (OverlayMount) holder;
-            // An ID of 0 (the kernel did not tell): assume it is there.
-            if (m.isMounted() && (m.mountId() == 0 || MountTable.contains(m.mountId()))) {
-                throw busy(path, action, "it already holds an overlay4j mount of this process (mount ID "
-                        + m.mountId() + "); close that one first, or mount on another directory");
-            }
-            // Closed, or unmounted behind its back (Mounts.unmount, umount(8)): the claim is stale.
-            if (BY_TARGET.replace(target, m, MOUNTING)) {
-                return;
+            Path dir = role.equals("upperdir") ? ov.upperdir().get() : ov.workdir().get();
+            throw inUse(ov, action, role + " " + dir + " is in use by " + held.describe());
+        }
+    }
+
+    /** Other processes' overlays (and ours made before a restart) with this upperdir or workdir. */
+    private static void inMountTable(Overlay ov, String action) throws IOException {
+        byte[] upper = ov.upperBytes();
+        byte[] work = ov.workBytes();
+        for (MountTable.Entry e : MountTable.overlays()) {
+            for (byte[] used : Arrays.asList(e.upperdir, e.workdir)) {
+                if (used != null && (Arrays.equals(used, upper) || Arrays.equals(used, work))) {
+                    String role = Arrays.equals(used, upper) ? "upperdir " + ov.upperdir().get()
+                            : "workdir " + ov.workdir().get();
+                    throw inUse(ov, action, role + " is in use by the overlay mounted on "
+                            + io.overlay4j.internal.PathBytes.toPath(e.target) + " (mount ID " + e.mountId + ")");
+                }
             }
         }
     }
 
-    /** Replaces the reservation by the mount made under it. */
-    static void register(String target, OverlayMount m) {
-        BY_TARGET.put(target, m);
+    private static FileSystemException inUse(Overlay ov, String action, String why) {
+        return Errors.precheck("EBUSY", "mount", ov.upperdir().get().toString(), action, why
+                + "; the kernel lets two overlays share one only with undefined results. Give each mount its own "
+                + "upperdir and workdir, or mount once and bind-mount that mount where else it is needed "
+                + "(Builder.allowSharedUpperdir() opts into the kernel's behaviour)");
     }
 
-    /** Gives up a reservation (the mount failed) or the claim of a closed mount. */
-    static void release(String target, Object holder) {
-        BY_TARGET.remove(target, holder == null ? MOUNTING : holder);
+    /** The mount is made: its ID, and the OverlayMount whose collection while mounted is a leak. */
+    static void mounted(Claim c, long mountId, OverlayMount m) {
+        c.mountId = mountId;
+        c.leak = new Leak(m, c);
+    }
+
+    /** Gives up a claim: the mount failed, or it is unmounted. */
+    static void release(Claim c) {
+        Leak leak = c.leak;
+        if (leak != null) {
+            leak.clear();
+        }
+        BY_TARGET.remove(c.target, c);
+        releaseLayers(c);
+    }
+
+    private static void releaseLayers(Claim c) {
+        if (c.upper != null) {
+            BY_LAYER.remove(c.upper, c);
+        }
+        if (c.work != null) {
+            BY_LAYER.remove(c.work, c);
+        }
+    }
+
+    private static boolean isGone(Claim c) throws IOException {
+        return !MountTable.contains(c.mountId);
+    }
+
+    /** One WARN for each OverlayMount collected while mounted; the mount itself stays. */
+    private static void reportLeaks() {
+        for (Reference<? extends OverlayMount> r; (r = UNREACHABLE.poll()) != null;) {
+            Claim c = ((Leak) r).claim;
+            if (BY_TARGET.get(c.target) == c) {
+                LOG.warn("an OverlayMount was garbage-collected without close(): the overlay on {} (mount ID {}) "
+                        + "stays mounted; close() every OverlayMount, or unmount it with Mounts.unmount or umount(8)",
+                        c.targetPath, c.mountId);
+                release(c);
+            }
+        }
+    }
+
+    /** Drops the claims of mounts removed behind our back, once the registry has doubled since the last sweep. */
+    private static void sweepIfGrown() throws IOException {
+        if (BY_TARGET.size() < sweepAt) {
+            return;
+        }
+        Set<Long> live = new HashSet<>();
+        for (MountTable.Entry e : MountTable.overlays()) {
+            live.add(e.mountId);
+        }
+        for (Claim c : BY_TARGET.values()) {
+            if (c.mountId != 0 && !live.contains(c.mountId)) {
+                BY_TARGET.remove(c.target, c);
+                releaseLayers(c);
+            }
+        }
+        sweepAt = Math.max(64, 2 * BY_TARGET.size());
+    }
+
+    /** How many claims the registry holds (for tests of its growth). */
+    static int size() {
+        return BY_TARGET.size();
     }
 
     private static FileSystemException busy(Path target, String action, String why) {
-        return Errors.precheck("EBUSY", "mount", target.toString(), action, "target " + target + ": " + why);
+        return Errors.precheck("EBUSY", "mount", target.toString(), action, why);
     }
 }

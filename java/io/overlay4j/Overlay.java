@@ -60,12 +60,23 @@ public final class Overlay {
     private final Kernel kernel;
     private final byte[] spec;
     private volatile String optionString;
+    /** The upperdir's and workdir's canonical bytes and "dev:ino", for the registry of those in use. */
+    private final byte[] upperBytes;
+    private final byte[] workBytes;
+    private final String upperKey;
+    private final String workKey;
+    private final boolean sharesUpper;
 
     private Overlay(Builder b, Layers layers, MountStrategy strategy) {
         this.lowerdirs = paths(layers.lowerdirs);
         this.datadirs = paths(layers.datadirs);
         this.upperdir = layers.upperdir == null ? null : layers.upperdir.path;
         this.workdir = layers.workdir == null ? null : layers.workdir.path;
+        this.upperBytes = layers.upperdir == null ? null : layers.upperdir.bytes;
+        this.workBytes = layers.workdir == null ? null : layers.workdir.bytes;
+        this.upperKey = layers.upperdir == null ? null : layers.upperdir.device() + ":" + layers.upperdir.inode();
+        this.workKey = layers.workdir == null ? null : layers.workdir.device() + ":" + layers.workdir.inode();
+        this.sharesUpper = b.sharesUpper;
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
         this.source = b.source;
         this.flags = b.flags;
@@ -103,40 +114,44 @@ public final class Overlay {
         String action = "mount overlay on " + target;
         long start = System.nanoTime();
         Directory dir;
-        String key;
+        ActiveMounts.Claim claim;
         long mountId;
+        int[] seen = new int[1];
         for (int attempt = 1;; attempt++) {
             dir = Layers.resolve(target, "target", action);
-            key = PathBytes.key(dir.bytes);
-            ActiveMounts.reserve(key, dir.path, action);
+            if (dir.bytes.length == 1) {
+                // umount2("/") reaches the root underneath, never a mount on top of it.
+                throw Errors.precheck("EINVAL", "mount", "/", action, "an overlay on / could never be unmounted "
+                        + "again (a path lookup of / stops at the root below it); mount it on a directory and "
+                        + "chroot or pivot_root into that");
+            }
+            claim = ActiveMounts.claim(this, PathBytes.key(dir.bytes), dir.path, action);
             try {
                 // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
                 // since, and it checks each directory it opens against the identity recorded.
-                mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code);
+                mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, seen);
                 break;
             } catch (SyscallException e) {
-                ActiveMounts.release(key, null);
+                ActiveMounts.release(claim);
                 // The target changed between its resolution and the mount (another mount or unmount
                 // there): the target is what its name names now, so resolve it again.
                 if (attempt < TARGET_ATTEMPTS && e.errno() == Errno.ESTALE && e.concerns(dir.bytes)) {
                     continue;
                 }
-                throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString());
+                throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString(), diagnose());
             } catch (RuntimeException | Error e) {
-                ActiveMounts.release(key, null);
+                ActiveMounts.release(claim);
                 throw e;
             }
         }
-        OverlayMount m = null;
-        boolean registered = false;
         try {
-            m = new OverlayMount(this, dir.path, dir.bytes, mountId, kernel);
-            ActiveMounts.register(key, m);
-            registered = true;
+            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, kernel, claim);
+            ActiveMounts.mounted(claim, mountId, m);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir.path, mountId, strategy,
                         (System.nanoTime() - start) / 1000, options());
             }
+            Downgrades.report(this, m, seen[0]);
             return m;
         } catch (RuntimeException | Error e) {
             // Mounted, but this side failed: take the mount down again rather than leak it.
@@ -145,9 +160,39 @@ public final class Overlay {
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
-            ActiveMounts.release(key, registered ? m : null);
+            ActiveMounts.release(claim);
             throw e;
         }
+    }
+
+    /** Why the kernel may have refused without a word: what only its log would tell. */
+    private String diagnose() {
+        return workdir == null ? null : Layers.incompatible(workdir);
+    }
+
+    /** The mount flags asked for (Jni.MOUNT_*). */
+    int flags() {
+        return flags;
+    }
+
+    boolean sharesUpper() {
+        return sharesUpper;
+    }
+
+    String upperKey() {
+        return upperKey;
+    }
+
+    String workKey() {
+        return workKey;
+    }
+
+    byte[] upperBytes() {
+        return upperBytes;
+    }
+
+    byte[] workBytes() {
+        return workBytes;
     }
 
     /** Canonical lower directories, highest priority first. */
@@ -239,6 +284,7 @@ public final class Overlay {
         private Path workdir;
         private final Map<String, String> options = new LinkedHashMap<>();
         private String source;
+        private boolean sharesUpper;
         private int flags;
         private MountStrategy strategy;
         private Kernel kernel;
@@ -393,6 +439,17 @@ public final class Overlay {
         /** MS_NOSYMFOLLOW: symbolic links are not followed when resolving paths under the mount (Linux 5.10+). */
         public Builder nosymfollow() {
             flags |= Jni.MOUNT_NOSYMFOLLOW;
+            return this;
+        }
+
+        /**
+         * Lets this overlay's upperdir and workdir be used by other mounts at the same time, as the
+         * kernel allows with index=off (it warns in dmesg that the results are undefined). Without
+         * it, {@link Overlay#mount(Path)} refuses an upperdir or workdir in use with EBUSY. To show
+         * one overlay in several places, mount it once and bind-mount that mount instead.
+         */
+        public Builder allowSharedUpperdir() {
+            sharesUpper = true;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.overlay4j.internal.SyscallException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A mounted overlay. {@link #close()} unmounts it; it is idempotent, and after a
@@ -25,14 +26,17 @@ public final class OverlayMount implements Closeable {
     private final byte[] targetBytes;
     private final long mountId;
     private final Kernel kernel;
+    private final ActiveMounts.Claim claim;
     private boolean mounted = true;
 
-    OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, Kernel kernel) {
+    OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, Kernel kernel,
+            ActiveMounts.Claim claim) {
         this.overlay = overlay;
         this.target = target;
         this.targetBytes = targetBytes;
         this.mountId = mountId;
         this.kernel = kernel;
+        this.claim = claim;
     }
 
     /** The mount point: absolute, symbolic links resolved. */
@@ -47,6 +51,23 @@ public final class OverlayMount implements Closeable {
 
     public Overlay overlay() {
         return overlay;
+    }
+
+    /**
+     * This mount as the mount table describes it now: the options and flags the kernel
+     * actually uses, which can differ from those asked for (a read-only fallback,
+     * redirect_dir=nofollow on a filesystem without xattrs ...), and where it is.
+     *
+     * @throws java.nio.file.NoSuchFileException when it is no longer mounted
+     */
+    public MountInfo info() throws IOException {
+        for (MountInfo m : Mounts.overlays()) {
+            if (m.mountId() == mountId) {
+                return m;
+            }
+        }
+        throw Errors.precheck("ENOENT", "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
+                + " is no longer in this process's mount table: it was unmounted");
     }
 
     /** False once this mount has been unmounted through this object. */
@@ -66,14 +87,23 @@ public final class OverlayMount implements Closeable {
             return;
         }
         long start = System.nanoTime();
-        long found = unmountOnce(flags, 0);
-        if (found != 0 && MountTable.contains(mountId)) {
-            throw Errors.precheck("EBUSY", "umount2", target.toString(), "unmount " + target, "another mount (ID "
-                    + found + ") now covers this overlay (ID " + mountId + ") on " + target
-                    + "; it was left alone: unmount that one first, then close this");
+        long found = unmountOnce(targetBytes, flags, 0);
+        if (found != 0) {
+            // Not on top of its target: moved (a parent renamed, mount --move), covered, or gone.
+            byte[] now = MountTable.target(mountId);
+            if (now != null && !Arrays.equals(now, targetBytes)) {
+                found = unmountOnce(now, flags, 0);
+            }
+            if (found != 0 && now != null) {
+                Path where = PathBytes.toPath(now);
+                throw Errors.precheck("EBUSY", "umount2", where.toString(), "unmount " + target, "another mount (ID "
+                        + found + ") now covers this overlay (ID " + mountId + ") on " + where
+                        + (Arrays.equals(now, targetBytes) ? "" : ", where it was moved from " + target)
+                        + "; it was left alone: unmount that one first, then close this");
+            }
         }
         mounted = false;
-        ActiveMounts.release(PathBytes.key(targetBytes), this);
+        ActiveMounts.release(claim);
         if (LOG.isDebugEnabled()) {
             LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
                     (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");
@@ -85,9 +115,9 @@ public final class OverlayMount implements Closeable {
      * mount point) keeps a mount busy for microseconds: retry EBUSY a few times,
      * briefly, before reporting it. A mount kept busy by open files stays busy.
      */
-    private long unmountOnce(int flags, int attempt) throws IOException {
+    private long unmountOnce(byte[] where, int flags, int attempt) throws IOException {
         try {
-            return kernel.unmountIf(targetBytes, mountId, flags);
+            return kernel.unmountIf(where, mountId, flags);
         } catch (SyscallException e) {
             if (attempt < BUSY_RETRIES && "EBUSY".equals(Errno.name(e.errno()))) {
                 try {
@@ -96,7 +126,7 @@ public final class OverlayMount implements Closeable {
                     Thread.currentThread().interrupt();
                     throw Errors.fromSyscall(e, "unmount " + target, target.toString());
                 }
-                return unmountOnce(flags, attempt + 1);
+                return unmountOnce(where, flags, attempt + 1);
             }
             throw Errors.fromSyscall(e, "unmount " + target, target.toString());
         }

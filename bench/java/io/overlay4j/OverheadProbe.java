@@ -18,7 +18,9 @@ import java.util.List;
  */
 public final class OverheadProbe {
     private static final Kernel NOTHING = new Kernel() {
-        public long mount(byte[] spec, int flags, io.overlay4j.internal.Directory target, int strategy) {
+        public long mount(byte[] spec, int flags, io.overlay4j.internal.Directory target, int strategy,
+                int[] flagsSeen) {
+            flagsSeen[0] = flags & ~io.overlay4j.internal.Jni.MOUNT_STRICT_PATHS;
             return 1;
         }
 

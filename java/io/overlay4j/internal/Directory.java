@@ -1,6 +1,7 @@
 package io.overlay4j.internal;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A directory as the kernel resolved it: its canonical name (bytes, and the Path of
@@ -12,15 +13,22 @@ public final class Directory {
     public final byte[] bytes;
     /** Device, inode and mount ID (0: the kernel did not tell), as the C core's struct o4j_id. */
     final long[] id;
+    /** The magic number of the filesystem it is on (statfs f_type; 0: unknown). */
+    public final long fsType;
 
-    private Directory(byte[] bytes, long[] id) {
+    private Directory(byte[] bytes, long[] resolved) {
         this.bytes = bytes;
         this.path = PathBytes.toPath(bytes);
-        this.id = id;
+        this.id = Arrays.copyOf(resolved, 3);
+        this.fsType = resolved[3];
     }
 
     public long device() {
         return id[0];
+    }
+
+    public long inode() {
+        return id[1];
     }
 
     public long mountId() {
@@ -32,8 +40,8 @@ public final class Directory {
      *         the canonical name does not lead back to the directory (another mount namespace)
      */
     public static Directory resolve(byte[] path) throws SyscallException {
-        long[] id = new long[3];
-        byte[] canonical = Jni.resolveDirectory(path, id);
-        return new Directory(canonical, id);
+        long[] resolved = new long[4];
+        byte[] canonical = Jni.resolveDirectory(path, resolved);
+        return new Directory(canonical, resolved);
     }
 }

@@ -25,6 +25,14 @@ public final class Errors {
      * @param file the path to report by getFile() when the syscall names none
      */
     public static FileSystemException fromSyscall(SyscallException e, String action, String file) {
+        return fromSyscall(e, action, file, null);
+    }
+
+    /**
+     * As {@link #fromSyscall(SyscallException, String, String)}; diagnosis, when not null, is
+     * what overlay4j found that explains an EINVAL the kernel gave no words for.
+     */
+    public static FileSystemException fromSyscall(SyscallException e, String action, String file, String diagnosis) {
         String name = Errno.name(e.errno());
         StringBuilder why = new StringBuilder();
         String path = e.path();
@@ -40,7 +48,8 @@ public final class Errors {
             why.append(ours ? "; " : "; the kernel says: ").append(ours ? line.substring(OWN_PREFIX.length()) : line);
             explained = true;
         }
-        String hint = Hints.forFailure(e.operation(), name, explained);
+        String hint = diagnosis != null && !explained && "EINVAL".equals(name) ? diagnosis
+                : Hints.forFailure(e.operation(), name, explained);
         if (hint != null) {
             why.append("; ").append(hint);
         }

@@ -35,8 +35,8 @@ final class Hints {
                     return "the path is not a mount point";
                 }
                 return kernelExplained ? null
-                        : "the kernel rejected the layer combination; check that upperdir and workdir are "
-                                + "empty-or-overlay directories on the same filesystem and not inside each other";
+                        : "the kernel gave no reason to the caller; it wrote it to the kernel log: see dmesg (or "
+                                + "journalctl -k) for the line starting 'overlayfs:'";
             default:
                 return null;
         }

@@ -18,6 +18,7 @@ public final class Jni {
     @Native public static final int MOUNT_NOSYMFOLLOW = 0x200;
     /** Target and layer paths are canonical: refuse symbolic links swapped in since (ELOOP). */
     @Native public static final int MOUNT_STRICT_PATHS = 0x100;
+    @Native public static final int FLAGS_UNKNOWN = 0xffffffff;
 
     @Native public static final int UNMOUNT_FORCE = 0x01;
     @Native public static final int UNMOUNT_DETACH = 0x02;
@@ -25,7 +26,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 3;
+    @Native public static final int INTERFACE_VERSION = 4;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -40,9 +41,10 @@ public final class Jni {
 
     /**
      * Mounts the overlay spec (see {@link OverlaySpec}) on target, which must still be the
-     * directory targetId (device, inode, mount ID) names; returns the new mount's ID (0: unknown).
+     * directory targetId (device, inode, mount ID) names; returns the new mount's ID (0: unknown)
+     * and puts the MOUNT_* flags the new mount has into flagsSeen[0] ({@link #FLAGS_UNKNOWN}: not known).
      */
-    static native long mount(byte[] spec, int flags, byte[] target, long[] targetId, int strategy)
+    static native long mount(byte[] spec, int flags, byte[] target, long[] targetId, int strategy, int[] flagsSeen)
             throws SyscallException;
 
     static native void unmount(byte[] target, int flags) throws SyscallException;
@@ -50,7 +52,10 @@ public final class Jni {
     /** Unmounts target if mountId is on top: 0 when done, else the ID of the mount found there. */
     static native long unmountIf(byte[] target, long mountId, int flags) throws SyscallException;
 
-    /** Opens path as a directory: returns its canonical path, and its device, inode and mount ID in id. */
+    /**
+     * Opens path as a directory: returns its canonical path, and puts its device, inode, mount ID
+     * and the magic number of its filesystem (statfs f_type, 0: unknown) into id.
+     */
     static native byte[] resolveDirectory(byte[] path, long[] id) throws SyscallException;
 
     static native int probeStrategy();

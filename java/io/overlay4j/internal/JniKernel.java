@@ -12,8 +12,9 @@ final class JniKernel implements Kernel {
     }
 
     @Override
-    public long mount(byte[] spec, int flags, Directory target, int strategy) throws SyscallException {
-        return Jni.mount(spec, flags, target.bytes, target.id, strategy);
+    public long mount(byte[] spec, int flags, Directory target, int strategy, int[] flagsSeen)
+            throws SyscallException {
+        return Jni.mount(spec, flags, target.bytes, target.id, strategy, flagsSeen);
     }
 
     @Override

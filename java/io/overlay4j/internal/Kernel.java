@@ -9,9 +9,10 @@ public interface Kernel {
      * Mounts the overlay {@code spec} (see {@link OverlaySpec}) on target, refusing it
      * (ESTALE) unless it is still the directory that was resolved, with a strategy code.
      *
+     * @param flagsSeen receives the Jni.MOUNT_* flags the new mount has ({@link Jni#FLAGS_UNKNOWN}: not known)
      * @return the new mount's ID, 0 when the kernel does not tell
      */
-    long mount(byte[] spec, int flags, Directory target, int strategy) throws SyscallException;
+    long mount(byte[] spec, int flags, Directory target, int strategy, int[] flagsSeen) throws SyscallException;
 
     void unmount(byte[] target, int flags) throws SyscallException;
 

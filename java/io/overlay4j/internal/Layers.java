@@ -1,13 +1,17 @@
 package io.overlay4j.internal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Canonicalizes an overlay's directories and checks, before any syscall, what
@@ -77,7 +81,12 @@ public final class Layers {
         checkNoOverlap(layers);
         if (upper != null) {
             checkSameMount(upperLayer.dir, workLayer.dir);
+            String incompatible = incompatible(workLayer.dir.path);
+            if (incompatible != null) {
+                throw invalid(work.toString(), incompatible);
+            }
         }
+        checkFilesystems(layers);
         return new Layers(canonicalLowers, canonicalData, upperLayer == null ? null : upperLayer.dir,
                 workLayer == null ? null : workLayer.dir);
     }
@@ -162,6 +171,107 @@ public final class Layers {
             throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
                     + "different mounts of the same filesystem (a bind mount?); overlayfs needs both under one mount");
         }
+    }
+
+    /** statfs magic numbers of the filesystems overlayfs cannot use as a layer. */
+    private static final Map<Long, String> GENERATED = new HashMap<>();
+    private static final long OVERLAYFS_MAGIC = 0x794c7630L;
+
+    static {
+        // Kernel-generated trees: their files change whenever the kernel's state does, and overlayfs
+        // leaves changes under a mounted overlay undefined (as upper, procfs is refused outright and
+        // sysfs silently mounts read-only).
+        String[][] names = {{"9fa0", "procfs"}, {"62656572", "sysfs"}, {"27e0eb", "cgroup"}, {"63677270", "cgroup2"},
+                {"64626720", "debugfs"}, {"74726163", "tracefs"}, {"73636673", "securityfs"}, {"1cd1", "devpts"},
+                {"62656570", "configfs"}, {"6165676c", "pstore"}, {"cafe4a11", "bpf"}, {"f97cff8c", "selinuxfs"},
+                {"de5e81e4", "efivarfs"}, {"6e736673", "nsfs"}, {"42494e4d", "binfmt_misc"}, {"65735543", "fusectl"},
+                {"19800202", "mqueue"}};
+        for (String[] n : names) {
+            GENERATED.put(Long.parseLong(n[0], 16), n[1]);
+        }
+    }
+
+    /**
+     * What the kernel would refuse with only a line in dmesg: a layer on a kernel-generated
+     * filesystem, or on an overlay that is itself stacked on an overlay (the kernel stacks
+     * filesystems at most 2 deep: FILESYSTEM_MAX_STACK_DEPTH).
+     */
+    private static void checkFilesystems(List<Layer> layers) throws IOException {
+        List<MountTable.Entry> table = null;
+        for (Layer l : layers) {
+            String generated = GENERATED.get(l.dir.fsType);
+            if (generated != null) {
+                throw invalid(l.dir.path.toString(), l.role + " " + l.dir.path + " is on " + generated + ", a tree "
+                        + "the kernel generates; overlayfs cannot use it as a layer (its files change under the "
+                        + "overlay): copy what you need to a regular filesystem and use that");
+            }
+            if (l.dir.fsType != OVERLAYFS_MAGIC) {
+                continue;
+            }
+            if (table == null) {
+                table = MountTable.overlays();
+            }
+            String stacked = stackedOn(table, l.dir.mountId());
+            if (stacked != null) {
+                throw invalid(l.dir.path.toString(), l.role + " " + l.dir.path + " is on " + stacked + "; the "
+                        + "kernel stacks overlays at most 2 deep, so an overlay on it cannot be mounted: use its "
+                        + "layers directly, or copy it to a regular filesystem");
+            }
+        }
+    }
+
+    /**
+     * For the overlay with this mount ID: what it is, when one of its own layers is on an
+     * overlay too; else null. Its layers are named by the mount table; they are only
+     * looked at, never mounted.
+     */
+    private static String stackedOn(List<MountTable.Entry> table, long mountId) {
+        for (MountTable.Entry e : table) {
+            if (e.mountId != mountId) {
+                continue;
+            }
+            List<byte[]> layers = new ArrayList<>(e.lowerdirs);
+            layers.addAll(e.datadirs);
+            if (e.upperdir != null) {
+                layers.add(e.upperdir);
+            }
+            for (byte[] layer : layers) {
+                try {
+                    if (Directory.resolve(layer).fsType == OVERLAYFS_MAGIC) {
+                        return "the overlay mounted on " + PathBytes.toPath(e.target) + " (mount ID " + mountId
+                                + "), whose layer " + PathBytes.toPath(layer) + " is on an overlay itself";
+                    }
+                } catch (SyscallException gone) {
+                    // renamed or removed since: no evidence either way
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What a workdir's work/incompat holds, which the kernel refuses to mount over with only a
+     * line in dmesg; null when nothing.
+     */
+    public static String incompatible(Path work) {
+        Path incompat = work.resolve("work").resolve("incompat");
+        List<String> features = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(incompat)) {
+            for (Path e : entries) {
+                features.add(e.getFileName().toString());
+            }
+        } catch (IOException | RuntimeException none) {
+            return null;
+        }
+        if (features.contains("volatile")) {
+            return "workdir " + work + " holds work/incompat/volatile: an overlay was mounted on this upperdir with "
+                    + "the volatile option, whose writes were never synced, and the kernel refuses to mount over it "
+                    + "again. If the machine has not crashed since that overlay was unmounted, remove " + incompat
+                    + "/volatile and mount again; otherwise the upper layer may be incomplete: start from a fresh "
+                    + "upperdir and workdir";
+        }
+        return features.isEmpty() ? null : "workdir " + work + " holds work/incompat/" + String.join(", ", features)
+                + ": features of an earlier overlay that this kernel refuses to mount over; use a fresh workdir";
     }
 
     private static FileSystemException invalid(String file, String why) {

@@ -1,8 +1,9 @@
 package io.overlay4j.internal;
 
 /**
- * DEBUG logging through SLF4J when the host application has it, and silence
- * when it does not: the jar needs no logging library on its class path.
+ * Logging through SLF4J when the host application has it; without it, DEBUG is
+ * silent and WARN goes to java.util.logging (stderr by default), so that a warning
+ * is never lost: the jar needs no logging library on its class path.
  */
 public abstract class Log {
     private static final boolean SLF4J = slf4jPresent();
@@ -17,7 +18,7 @@ public abstract class Log {
     }
 
     public static Log get(Class<?> owner) {
-        return SLF4J ? new Slf4jLog(owner) : Silent.INSTANCE;
+        return SLF4J ? new Slf4jLog(owner) : new JulLog(owner);
     }
 
     public abstract boolean isDebugEnabled();
@@ -25,8 +26,15 @@ public abstract class Log {
     /** SLF4J-style message with {} placeholders. */
     public abstract void debug(String format, Object... args);
 
-    private static final class Silent extends Log {
-        static final Silent INSTANCE = new Silent();
+    /** SLF4J-style message with {} placeholders: something the caller should act on. */
+    public abstract void warn(String format, Object... args);
+
+    private static final class JulLog extends Log {
+        private final String owner;
+
+        JulLog(Class<?> owner) {
+            this.owner = owner.getName();
+        }
 
         @Override
         public boolean isDebugEnabled() {
@@ -35,6 +43,21 @@ public abstract class Log {
 
         @Override
         public void debug(String format, Object... args) {
+        }
+
+        @Override
+        public void warn(String format, Object... args) {
+            StringBuilder message = new StringBuilder();
+            int arg = 0;
+            for (int i = 0; i < format.length(); i++) {
+                if (format.startsWith("{}", i) && arg < args.length) {
+                    message.append(args[arg++]);
+                    i++;
+                } else {
+                    message.append(format.charAt(i));
+                }
+            }
+            java.util.logging.Logger.getLogger(owner).warning(message.toString());
         }
     }
 }

@@ -47,6 +47,16 @@ public final class MountTable {
         return entries;
     }
 
+    /** Where the overlay with this mount ID is mounted now (the kernel's bytes), or null when it is gone. */
+    public static byte[] target(long mountId) throws IOException {
+        for (Entry e : overlays()) {
+            if (e.mountId == mountId) {
+                return e.target;
+            }
+        }
+        return null;
+    }
+
     /** Whether a mount with this ID is still in this process's mount namespace. */
     public static boolean contains(long mountId) throws IOException {
         for (Entry e : overlays()) {

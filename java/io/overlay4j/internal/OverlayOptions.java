@@ -61,8 +61,7 @@ public final class OverlayOptions {
                     + ", not " + (value == null ? "no value" : "\"" + value + "\""));
         }
         if (FLAGS.contains(key) && value != null) {
-            throw new IllegalArgumentException("option " + key + " is a flag and takes no value; use option(\"" + key
-                    + "\")");
+            throw new IllegalArgumentException("option " + key + " is a flag and takes no value");
         }
         if (value != null && value.indexOf(',') >= 0) {
             throw new IllegalArgumentException("option " + key + "'s value must not contain ',': \"" + value + "\"");
@@ -134,7 +133,19 @@ public final class OverlayOptions {
         if ("on".equals(options.get("metacopy")) && "on".equals(options.get("nfs_export"))) {
             throw invalid("options metacopy=on and nfs_export=on conflict; the kernel supports only one of them");
         }
+        // fs/overlayfs/params.c refuses these with only a line in dmesg.
+        if (options.containsKey("userxattr") && "on".equals(options.get("metacopy"))) {
+            throw invalid("options userxattr and metacopy=on conflict: an unprivileged overlay cannot trust "
+                    + "metacopy xattrs; drop metacopy=on");
+        }
         String redirect = options.get("redirect_dir");
+        if (options.containsKey("userxattr") && redirect != null && !redirect.equals("nofollow")) {
+            throw invalid("options userxattr and redirect_dir=" + redirect + " conflict: with userxattr the kernel "
+                    + "takes only redirect_dir=nofollow; drop redirect_dir or set it to nofollow");
+        }
+        if ("on".equals(options.get("nfs_export")) && "off".equals(options.get("index"))) {
+            throw invalid("options nfs_export=on and index=off conflict: NFS export needs the index; drop index=off");
+        }
         if ("on".equals(options.get("metacopy")) && redirect != null && !redirect.equals("on")) {
             throw invalid("options metacopy=on and redirect_dir=" + redirect + " conflict; metacopy=on needs "
                     + "redirect_dir=on (or leave redirect_dir out)");

@@ -20,4 +20,9 @@ final class Slf4jLog extends Log {
     public void debug(String format, Object... args) {
         logger.debug(format, args);
     }
+
+    @Override
+    public void warn(String format, Object... args) {
+        logger.warn(format, args);
+    }
 }

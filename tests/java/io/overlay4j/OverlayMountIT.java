@@ -116,8 +116,8 @@ class OverlayMountIT extends MountTestBase {
             Overlay other = Overlay.builder().lowerdirs(l.lower2, l.lower1).build();
             FileSystemException e = assertThrows(FileSystemException.class, () -> other.mount(l.merged));
             assertEquals("EBUSY", ((ErrnoException) e).errnoName());
-            assertTrue(e.getMessage().contains("already holds an overlay4j mount of this process (mount ID "
-                    + first.mountId() + ")"), e.getMessage());
+            assertTrue(e.getMessage().contains("already holds the overlay4j mount of this process on " + first.target()
+                    + " (mount ID " + first.mountId() + ")"), e.getMessage());
             assertEquals(1, Mounts.overlays().stream().filter(i -> i.target().equals(first.target())).count());
             assertEquals("lower1", read(l.merged.resolve("same.txt")), "the first mount is still the one there");
         }

@@ -55,7 +55,7 @@ class OverlayTest {
     void setUp() throws Exception {
         kernel = mock(Kernel.class);
         when(kernel.bestStrategy()).thenReturn(MountStrategy.FD.code);
-        when(kernel.mount(any(), anyInt(), any(), anyInt())).thenReturn(4242L);
+        when(kernel.mount(any(), anyInt(), any(), anyInt(), any())).thenReturn(4242L);
         a = Files.createDirectory(tmp.resolve("a"));
         b = Files.createDirectory(tmp.resolve("b"));
         c = Files.createDirectory(tmp.resolve("c"));
@@ -109,7 +109,7 @@ class OverlayTest {
         ArgumentCaptor<byte[]> spec = ArgumentCaptor.forClass(byte[].class);
         ArgumentCaptor<Directory> dest = ArgumentCaptor.forClass(Directory.class);
         verify(kernel).mount(spec.capture(), eq(Jni.MOUNT_RDONLY | Jni.MOUNT_STRICT_PATHS), dest.capture(),
-                eq(MountStrategy.FD.code));
+                eq(MountStrategy.FD.code), any());
         assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
                 + work.toRealPath() + "|Oindex|Voff|Ouserxattr|", spec(spec.getValue()));
         assertArrayEquals(target.toRealPath().toString().getBytes(StandardCharsets.UTF_8), dest.getValue().bytes);
@@ -122,7 +122,7 @@ class OverlayTest {
     @Test
     void forcedStrategyWins() throws Exception {
         builder().lowerdirs(a, b).strategy(MountStrategy.LEGACY).build().mount(target).close();
-        verify(kernel).mount(any(), anyInt(), any(), eq(MountStrategy.LEGACY.code));
+        verify(kernel).mount(any(), anyInt(), any(), eq(MountStrategy.LEGACY.code), any());
     }
 
     @Test
@@ -164,7 +164,7 @@ class OverlayTest {
         doThrow(new SyscallException(Errno.value(errnoName), op,
                 path == null ? null : path.getBytes(StandardCharsets.UTF_8),
                 log == null ? null : log.getBytes(StandardCharsets.UTF_8)))
-                .when(kernel).mount(any(), anyInt(), any(), anyInt());
+                .when(kernel).mount(any(), anyInt(), any(), anyInt(), any());
         Overlay ov = builder().lowerdirs(a, b).build();
         return assertThrows(FileSystemException.class, () -> ov.mount(target));
     }
@@ -274,7 +274,7 @@ class OverlayTest {
         assertTrue(e.getMessage().startsWith("target is the empty path"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Mounts.unmount(kernel, empty));
         assertThrows(IllegalArgumentException.class, () -> Mounts.isMountPoint(empty));
-        verify(kernel, never()).mount(any(), anyInt(), any(), anyInt());
+        verify(kernel, never()).mount(any(), anyInt(), any(), anyInt(), any());
         verify(kernel, never()).unmount(any(), anyInt());
     }
 

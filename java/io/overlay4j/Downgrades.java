@@ -1,0 +1,71 @@
+package io.overlay4j;
+
+import io.overlay4j.internal.Jni;
+import io.overlay4j.internal.Log;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the kernel changed, without saying so, in a mount that succeeded: one WARN for
+ * each thing the caller asked for and did not get. The flags come from statfs of the new
+ * mount (the C core, one syscall); the overlay's options are read from the mount table
+ * only when the caller set one whose value the kernel may replace.
+ */
+final class Downgrades {
+    private static final Log LOG = Log.get(Downgrades.class);
+    /** Options the kernel may quietly turn to another value (redirect_dir=nofollow, uuid=null ...). */
+    private static final List<String> ADJUSTABLE = Arrays.asList("redirect_dir", "index", "metacopy", "nfs_export",
+            "xino", "uuid", "verity");
+    private static final int[] FLAGS = {Jni.MOUNT_NOSUID, Jni.MOUNT_NODEV, Jni.MOUNT_NOEXEC, Jni.MOUNT_NOATIME,
+            Jni.MOUNT_NODIRATIME, Jni.MOUNT_NOSYMFOLLOW, Jni.MOUNT_STRICTATIME};
+    private static final String[] FLAG_NAMES = {"nosuid", "nodev", "noexec", "noatime", "nodiratime", "nosymfollow",
+            "strictatime"};
+
+    private Downgrades() {
+    }
+
+    static void report(Overlay ov, OverlayMount m, int seen) {
+        int asked = ov.flags();
+        if (seen != Jni.FLAGS_UNKNOWN) {
+            // Without an upperdir an overlay is read-only by nature.
+            if ((asked & Jni.MOUNT_RDONLY) == 0 && ov.upperdir().isPresent() && (seen & Jni.MOUNT_RDONLY) != 0) {
+                LOG.warn("the overlay on {} (mount ID {}) was asked read-write, and the kernel mounted it read-only "
+                        + "without an error: it gave the reason only in its log (dmesg), e.g. an upper filesystem "
+                        + "without d_type or xattr support, or a workdir it could not set up", m.target(), m.mountId());
+            }
+            for (int i = 0; i < FLAGS.length; i++) {
+                if ((asked & FLAGS[i]) != 0 && (seen & FLAGS[i]) == 0) {
+                    LOG.warn("the overlay on {} (mount ID {}) was asked {} and mounted without it", m.target(),
+                            m.mountId(), FLAG_NAMES[i]);
+                }
+            }
+        }
+        boolean adjustable = false;
+        for (String key : ov.extraOptions().keySet()) {
+            adjustable |= ADJUSTABLE.contains(key);
+        }
+        if (!adjustable) {
+            return;
+        }
+        Map<String, String> got;
+        try {
+            got = m.info().options();
+        } catch (IOException e) {
+            LOG.debug("could not read back the options of the overlay on {}: {}", m.target(), e.getMessage());
+            return;
+        }
+        for (Map.Entry<String, String> wanted : ov.extraOptions().entrySet()) {
+            String key = wanted.getKey();
+            // The kernel shows an option only when it differs from the module's default, which may
+            // be either: only a value it shows can contradict the one asked for.
+            String value = got.get(key);
+            if (ADJUSTABLE.contains(key) && value != null && !value.equals(wanted.getValue())) {
+                LOG.warn("the overlay on {} (mount ID {}) was asked {}={} and the kernel uses {}={} (its log, "
+                        + "dmesg, may say why)", m.target(), m.mountId(), key, wanted.getValue(), key, value);
+            }
+        }
+    }
+}
