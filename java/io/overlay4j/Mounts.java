@@ -86,6 +86,30 @@ public final class Mounts {
         return name == null ? null : PathBytes.toPath(name);
     }
 
+    /**
+     * Unmounts exactly the mount m describes (by its mount ID, on the mount point the table
+     * gave): if another mount is on top of that mount point now, or m is gone, nothing is
+     * unmounted and a FileSystemException says so (EBUSY; EINVAL when it is gone).
+     */
+    public static void unmount(MountInfo m, UnmountOption... options) throws IOException {
+        Objects.requireNonNull(m, "mount must not be null");
+        byte[] target = PathBytes.of(m.target());
+        String action = "unmount " + m.target();
+        long found;
+        try {
+            found = Kernel.system().unmountIf(target, m.mountId(), UnmountOption.bits(options));
+        } catch (SyscallException e) {
+            throw Errors.fromSyscall(e, action, m.target().toString());
+        }
+        if (found != 0) {
+            boolean gone = !MountTable.contains(m.mountId());
+            throw Errors.precheck(gone ? "EINVAL" : "EBUSY", "umount2", m.target().toString(), action, gone
+                    ? "mount ID " + m.mountId() + " is no longer mounted"
+                    : "another mount (ID " + found + ") now covers mount ID " + m.mountId() + " on " + m.target()
+                            + "; it was left alone");
+        }
+    }
+
     /** Whether path (a directory, symbolic links resolved) is the root of a mount. */
     public static boolean isMountPoint(Path path) throws IOException {
         Objects.requireNonNull(path, "path must not be null");

@@ -67,7 +67,7 @@ public final class Overlay {
     private final String workKey;
     private final boolean sharesUpper;
 
-    private Overlay(Builder b, Layers layers, MountStrategy strategy) {
+    private Overlay(Builder b, Map<String, String> options, Layers layers, MountStrategy strategy) {
         this.lowerdirs = paths(layers.lowerdirs);
         this.datadirs = paths(layers.datadirs);
         this.upperdir = layers.upperdir == null ? null : layers.upperdir.path;
@@ -77,7 +77,7 @@ public final class Overlay {
         this.upperKey = layers.upperdir == null ? null : layers.upperdir.device() + ":" + layers.upperdir.inode();
         this.workKey = layers.workdir == null ? null : layers.workdir.device() + ":" + layers.workdir.inode();
         this.sharesUpper = b.sharesUpper;
-        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+        this.options = Collections.unmodifiableMap(options);
         this.source = b.source;
         this.flags = b.flags;
         this.strategy = strategy;
@@ -285,6 +285,7 @@ public final class Overlay {
         private final Map<String, String> options = new LinkedHashMap<>();
         private String source;
         private boolean sharesUpper;
+        private Boolean userxattr;
         private int flags;
         private MountStrategy strategy;
         private Kernel kernel;
@@ -385,6 +386,22 @@ public final class Overlay {
             return this;
         }
 
+        /**
+         * Keeps overlayfs's own xattrs in the user.overlay.* namespace (the userxattr option), as an
+         * unprivileged overlay must, or explicitly not. Unless told either way, overlay4j adds
+         * userxattr when it runs in a user namespace other than the initial one (as container
+         * runtimes do), where trusted.* xattrs cannot be written.
+         */
+        public Builder userxattr(boolean use) {
+            userxattr = use;
+            if (use) {
+                options.put("userxattr", null);
+            } else {
+                options.remove("userxattr");
+            }
+            return this;
+        }
+
         /** Mounts read-only (MS_RDONLY): nothing is written to upperdir. */
         public Builder readOnly() {
             flags |= Jni.MOUNT_RDONLY;
@@ -476,9 +493,16 @@ public final class Overlay {
             if (kernel == null) {
                 kernel = Kernel.system();
             }
+            Map<String, String> effective = new LinkedHashMap<>(options);
+            if (userxattr == null && !effective.containsKey("userxattr") && UserNamespace.isNested()) {
+                // trusted.* xattrs cannot be written here: without userxattr the overlay mounts and
+                // then fails with EIO on the first whiteout or copy-up.
+                effective.put("userxattr", null);
+                LOG.debug("in a user namespace: added the userxattr option (Builder.userxattr(false) to not)");
+            }
             Layers layers = Layers.check(lowerdirs, datadirs, upperdir, workdir);
-            OverlayOptions.checkAll(options, upperdir != null);
-            return new Overlay(this, layers, resolveStrategy());
+            OverlayOptions.checkAll(effective, upperdir != null);
+            return new Overlay(this, effective, layers, resolveStrategy());
         }
 
         private MountStrategy resolveStrategy() {

@@ -116,6 +116,14 @@ final class Arguments {
         return s.toString();
     }
 
+    /**
+     * A path as one whitespace-separated field of a listing: as {@link #display}, with the
+     * space escaped too (\040), as /proc/self/mountinfo has it, so no name can fake a column or a row.
+     */
+    static String field(Path p) {
+        return display(p).replace(" ", "\\040");
+    }
+
     private static void append(StringBuilder s, int c, boolean escapeNonAscii) {
         if (c < 0x20 || c == 0x7f || c == '\\' || escapeNonAscii && c > 0x7f) {
             s.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7)))

@@ -20,12 +20,18 @@ import java.util.stream.Stream;
  */
 final class Demo {
     static final String HELP = String.join("\n",
-            "usage: demo [--keep] [DIR]",
+            "usage: demo [--keep | --wait] [DIR]",
             "",
             "Creates lower1 lower2 upper work merged in DIR (default: a new temporary directory),",
-            "mounts the overlay on merged and shows which layer wins, copy-up and whiteouts.",
+            "mounts the overlay on merged and shows which layer wins, copy-up and whiteouts. Run again",
+            "in the same DIR, it starts from fresh layers. Interrupted (Ctrl-C, SIGTERM), it unmounts.",
             "  --keep  leave the overlay mounted and print how to unmount it",
+            "  --wait  wait for Enter before unmounting, to look around in merged",
             "");
+    /** Marks a directory the demo made, so that a second run may start it afresh. */
+    static final String MARKER = ".overlay4j-demo";
+    private static final List<String> LAYOUT = java.util.Arrays.asList("lower1", "lower2", "upper", "work", "merged",
+            MARKER);
 
     /** st_mode's file-type bits for a character device (S_IFMT, S_IFCHR). */
     private static final int S_IFMT = 0170000;
@@ -38,8 +44,9 @@ final class Demo {
     }
 
     int run(List<String> args) throws Exception {
-        OptionScanner scan = new OptionScanner(args, "");
+        OptionScanner scan = new OptionScanner(args, "", "--keep", "--wait", "--help", "--debug");
         boolean keep = false;
+        boolean wait = false;
         Path dir = null;
         while (scan.next()) {
             String option = String.valueOf(scan.option());
@@ -48,16 +55,21 @@ final class Demo {
                 return Main.OK;
             } else if (option.equals("--keep")) {
                 keep = true;
+            } else if (option.equals("--wait")) {
+                wait = true;
+            } else if (option.equals("--debug")) {
+                continue; // Main reads it
             } else if (scan.option() != null || dir != null) {
-                throw new UsageException("demo takes [--keep] and at most one DIR; try demo --help");
+                throw new UsageException("demo takes [--keep | --wait] and at most one DIR; try demo --help");
             } else {
                 dir = Arguments.path(scan.value());
             }
         }
-        if (dir == null) {
-            dir = Files.createTempDirectory("overlay4j-demo-");
+        if (keep && wait) {
+            throw new UsageException("demo takes --keep or --wait, not both");
         }
-        Files.createDirectories(dir);
+        dir = dir == null ? Files.createTempDirectory("overlay4j-demo-") : prepare(dir);
+        Files.write(dir.resolve(MARKER), new byte[0]);
         Path lower1 = Files.createDirectories(dir.resolve("lower1"));
         Path lower2 = Files.createDirectories(dir.resolve("lower2"));
         Path upper = Files.createDirectories(dir.resolve("upper"));
@@ -77,6 +89,17 @@ final class Demo {
                 .build();
         say("2. mount -t overlay overlay -o " + overlay.options() + " " + merged);
         OverlayMount mount = overlay.mount(merged);
+        // Ctrl-C or SIGTERM while it runs: unmount on the way out rather than leave it behind.
+        Thread unmountOnExit = new Thread(() -> {
+            try {
+                mount.close();
+            } catch (IOException e) {
+                System.err.println("overlay4j: demo interrupted, and " + e.getMessage());
+            }
+        });
+        if (!keep) {
+            Runtime.getRuntime().addShutdownHook(unmountOnExit);
+        }
         try {
             say("   merged now lists: " + list(merged));
             say("3. merged/common.txt reads \"" + read(merged.resolve("common.txt"))
@@ -102,16 +125,61 @@ final class Demo {
                     say("     " + p.getFileName() + "  (" + describe(p) + ")");
                 }
             }
+            if (wait) {
+                say("   Look around in " + merged + "; press Enter to unmount.");
+                System.in.read();
+            }
         } finally {
             if (keep) {
                 say("8. Left mounted on " + mount.target() + "; unmount with:");
                 say("     java -jar overlay4j.jar umount " + mount.target());
             } else {
                 mount.close();
+                Runtime.getRuntime().removeShutdownHook(unmountOnExit);
                 say("8. Unmounted " + mount.target() + "; the layers stay in " + dir.toAbsolutePath());
             }
         }
         return Main.OK;
+    }
+
+    /**
+     * DIR for a new run: created if missing; an earlier demo's layers (its marker present,
+     * merged not mounted) removed so that the walkthrough starts from scratch; refused with
+     * what to do when it holds anything else, or an earlier demo still mounted.
+     */
+    private static Path prepare(Path dir) throws IOException, UsageException {
+        Files.createDirectories(dir);
+        List<String> names = new java.util.ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        if (names.isEmpty()) {
+            return dir;
+        }
+        if (!names.contains(MARKER) || !LAYOUT.containsAll(names)) {
+            throw new UsageException("demo needs an empty DIR or one an earlier demo made, and " + dir + " holds "
+                    + String.join(", ", names) + "; give another DIR");
+        }
+        Path merged = dir.resolve("merged");
+        if (Files.isDirectory(merged) && io.overlay4j.Mounts.isMountPoint(merged)) {
+            throw new UsageException(merged + " is still mounted from an earlier demo --keep; unmount it first: "
+                    + "java -jar overlay4j.jar umount " + merged);
+        }
+        for (String name : names) {
+            delete(dir.resolve(name));
+        }
+        return dir;
+    }
+
+    private static void delete(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> entries = Files.list(p)) {
+                for (Path e : entries.collect(Collectors.toList())) {
+                    delete(e);
+                }
+            }
+        }
+        Files.delete(p);
     }
 
     private void say(String line) {

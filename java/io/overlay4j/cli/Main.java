@@ -32,8 +32,8 @@ public final class Main {
             "  list    list overlay mounts        (list --help)",
             "  demo    the union-filesystem walkthrough, narrated (demo --help)",
             "",
-            "global options: --debug  show stack traces of errors",
-            "                --version  print overlay4j's version",
+            "global options (before COMMAND): --debug  show stack traces of errors",
+            "                                 --version  print overlay4j's version",
             "exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 permission denied, 5 busy",
             "");
 
@@ -53,9 +53,11 @@ public final class Main {
     int run(String[] argv) {
         try {
             List<String> args = new ArrayList<>(Arguments.of(argv));
-            // --debug anywhere before "--": before the command or among its options.
-            int end = args.contains("--") ? args.indexOf("--") : args.size();
-            debug = args.subList(0, end).removeIf("--debug"::equals);
+            // Global options come before the command; a command takes --debug among its own.
+            while (!args.isEmpty() && args.get(0).equals("--debug")) {
+                debug = true;
+                args.remove(0);
+            }
             if (args.isEmpty()) {
                 err.print(USAGE_TEXT);
                 return USAGE;
@@ -71,10 +73,14 @@ public final class Main {
                 case "-V":
                     return version();
                 case "mount":
-                    return MountCommand.parse(args).run(out);
+                    MountCommand mount = MountCommand.parse(args);
+                    debug |= mount.debug;
+                    return mount.run(out);
                 case "umount":
                 case "unmount":
-                    return UmountCommand.parse(args).run(out, err, this::report);
+                    UmountCommand umount = UmountCommand.parse(args);
+                    debug |= umount.debug;
+                    return umount.run(out, err, this::report);
                 case "list":
                     return list(args);
                 case "demo":
@@ -137,7 +143,8 @@ public final class Main {
     static final String LIST_HELP = String.join("\n",
             "usage: list [-v]",
             "",
-            "Lists the overlay mounts this process sees (from /proc/self/mountinfo).",
+            "Lists the overlay mounts this process sees (from /proc/self/mountinfo), paths with",
+            "control bytes, space and '\\' as octal escapes (\\012, \\040, \\134) as mountinfo has them.",
             "  -v  also list every layer, top first",
             "");
 
@@ -151,6 +158,8 @@ public final class Main {
                 return OK;
             } else if (option.equals("-v") || option.equals("--verbose")) {
                 verbose = true;
+            } else if (option.equals("--debug")) {
+                debug = true;
             } else {
                 throw new UsageException("unexpected '" + (scan.option() != null ? option : scan.value())
                         + "'; try list --help");
@@ -159,17 +168,17 @@ public final class Main {
         out.printf("%-6s %-40s %6s  %s%n", "ID", "TARGET", "LAYERS", "UPPERDIR");
         for (MountInfo m : Mounts.overlays()) {
             Arguments.println(out, String.format(Locale.ROOT, "%-6d %-40s %6d  %s", m.mountId(),
-                    Arguments.display(m.target()), m.lowerdirs().size() + m.datadirs().size(),
-                    m.upperdir().isPresent() ? Arguments.display(m.upperdir().get()) : "-"));
+                    Arguments.field(m.target()), m.lowerdirs().size() + m.datadirs().size(),
+                    m.upperdir().isPresent() ? Arguments.field(m.upperdir().get()) : "-"));
             if (verbose) {
                 for (int i = 0; i < m.lowerdirs().size(); i++) {
-                    Arguments.println(out, "       lowerdir " + (i + 1) + ": " + Arguments.display(m.lowerdirs().get(i)));
+                    Arguments.println(out, "       lowerdir " + (i + 1) + ": " + Arguments.field(m.lowerdirs().get(i)));
                 }
                 for (int i = 0; i < m.datadirs().size(); i++) {
-                    Arguments.println(out, "       datadir " + (i + 1) + ": " + Arguments.display(m.datadirs().get(i)));
+                    Arguments.println(out, "       datadir " + (i + 1) + ": " + Arguments.field(m.datadirs().get(i)));
                 }
                 if (m.workdir().isPresent()) {
-                    Arguments.println(out, "       workdir: " + Arguments.display(m.workdir().get()));
+                    Arguments.println(out, "       workdir: " + Arguments.field(m.workdir().get()));
                 }
                 out.println("       options: " + m.options());
             }

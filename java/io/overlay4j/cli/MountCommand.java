@@ -56,13 +56,16 @@ final class MountCommand {
             "  --upperdir DIR        where writes go; needs --workdir",
             "  --workdir DIR         an empty directory on the same filesystem as the upperdir",
             "  --strategy S          force how the overlay is passed to the kernel",
+            "  --allow-shared-upperdir  let the upperdir and workdir be in use by other mounts",
+            "                        (the kernel allows it and calls the result undefined)",
+            "  --debug               show stack traces of errors",
             "  -V, --version         print overlay4j's version",
             "Quiet on success, as mount(8). Leaves the overlay mounted; unmount it with: umount TARGET",
             "");
 
     private static final String LONG_OPTIONS = "--types= --options= --read-only --rw --read-write --verbose "
             + "--no-mtab --sloppy --internal-only --no-canonicalize --show-labels --help --version --source= "
-            + "--target= --lowerdir= --image-layer= --upperdir= --workdir= --strategy=";
+            + "--target= --lowerdir= --image-layer= --upperdir= --workdir= --strategy= --debug --allow-shared-upperdir";
     private static final int MAX_SOURCE = 255;
 
     final Overlay.Builder builder = Overlay.builder();
@@ -70,6 +73,8 @@ final class MountCommand {
     private String source;
     Path target;
     boolean verbose;
+    /** --debug: stack traces of errors. */
+    boolean debug;
     /** No operands and no layers: list the overlay mounts. */
     boolean list;
     /** Set when the command line only asks for help or the version: print this instead. */
@@ -135,6 +140,12 @@ final class MountCommand {
                         break; // nothing to do for an overlay: no mtab, no helper, no labels
                     case "--source":
                         c.source = value;
+                        break;
+                    case "--debug":
+                        c.debug = true;
+                        break;
+                    case "--allow-shared-upperdir":
+                        c.builder.allowSharedUpperdir();
                         break;
                     case "--target":
                         targetOption = value;

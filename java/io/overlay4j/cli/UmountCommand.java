@@ -4,11 +4,15 @@ import io.overlay4j.ErrnoException;
 import io.overlay4j.MountInfo;
 import io.overlay4j.Mounts;
 import io.overlay4j.UnmountOption;
+import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Layers;
+import io.overlay4j.internal.PathBytes;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
@@ -22,8 +26,10 @@ final class UmountCommand {
             "                        clean up when no longer busy",
             "  -f, --force           force unmount (MNT_FORCE)",
             "  -v, --verbose         say what was unmounted (on stderr, as umount(8) does)",
-            "  -q, --quiet           say nothing when a TARGET is not mounted (the exit code still does)",
-            "  -t, --types overlay   unmount only overlay mounts: any other TARGET fails",
+            "  --debug               show stack traces of errors",
+            "  -q, --quiet           say nothing when a TARGET is no overlay mount point (the exit code",
+            "                        still says so)",
+            "  -t, --types overlay   accepted: overlay4j unmounts overlay mounts only, and refuses others",
             "  -n, -c, -i, -d        accepted (no mtab, paths always canonical, no helper, no loop device)",
             "  -V, --version         print overlay4j's version",
             "Unmounts every TARGET, quietly on success; when some fail, each failure is one line and",
@@ -32,13 +38,14 @@ final class UmountCommand {
 
     private static final String LONG_OPTIONS = "--lazy --detach --force --verbose --quiet --types= --no-mtab "
             + "--no-canonicalize --internal-only --detach-loop --help --version --recursive --all --all-targets "
-            + "--read-only --test-opts= --fake";
+            + "--read-only --test-opts= --fake --debug";
 
     private final List<UnmountOption> options = new ArrayList<>();
     private final List<Path> targets = new ArrayList<>();
     private boolean verbose;
     private boolean quiet;
-    private boolean overlaysOnly;
+    /** --debug: stack traces of errors. */
+    boolean debug;
     private String text;
 
     private UmountCommand() {
@@ -86,7 +93,9 @@ final class UmountCommand {
                                     + scan.value() + "'; use umount(8) for other types");
                         }
                     }
-                    c.overlaysOnly = true;
+                    break;
+                case "--debug":
+                    c.debug = true;
                     break;
                 case "-n":
                 case "--no-mtab":
@@ -122,16 +131,14 @@ final class UmountCommand {
         int exit = Main.OK;
         for (Path target : targets) {
             try {
-                Optional<MountInfo> overlay = verbose || overlaysOnly ? overlayOn(target) : Optional.empty();
-                if (overlaysOnly && !overlay.isPresent()) {
-                    throw new UsageException("umount -t overlay: " + Arguments.display(target)
-                            + " is not an overlay mount point");
-                }
-                Mounts.unmount(target, options.toArray(new UnmountOption[0]));
+                // Overlays only: overlay4j never unmounts a mount it did not make the kind of.
+                MountInfo overlay = overlayOn(target).<IOException>orElseThrow(() -> Errors.precheck("EINVAL", "umount2",
+                        target.toString(), "unmount " + target, target + " is not an overlay "
+                                + "mount point; overlay4j unmounts overlays only (use umount(8) for other mounts)"));
+                Mounts.unmount(overlay, options.toArray(new UnmountOption[0]));
                 if (verbose) { // on stderr, as umount(8) says it
-                    Arguments.println(err, "umount: " + Arguments.display(overlay.isPresent()
-                            ? overlay.get().target() : target) + overlay.map(m -> " (" + m.source() + ")").orElse("")
-                            + " unmounted");
+                    Arguments.println(err, "umount: " + Arguments.display(overlay.target()) + " (" + overlay.source()
+                            + ") unmounted");
                 }
             } catch (Exception e) {
                 int code = quiet && notMounted(e) ? Main.FAILED : report.applyAsInt(e);
@@ -141,26 +148,22 @@ final class UmountCommand {
         return exit;
     }
 
-    /** The overlay mounted on top of target, if any (for -v and -t; never used to unmount). */
-    private static Optional<MountInfo> overlayOn(Path target) {
-        Path real;
-        List<MountInfo> overlays;
-        try {
-            real = target.toRealPath();
-            overlays = Mounts.overlays();
-        } catch (IOException e) {
-            return Optional.empty(); // unmounting it reports what is wrong
-        }
+    private static boolean notMounted(Exception e) {
+        return e instanceof ErrnoException && "EINVAL".equals(((ErrnoException) e).errnoName());
+    }
+
+    /**
+     * The overlay mounted on top of target, if any (never used to unmount by name: its mount ID
+     * is). A target that cannot be resolved is reported as what it is (missing, not a directory).
+     */
+    private static Optional<MountInfo> overlayOn(Path target) throws IOException {
+        byte[] real = PathBytes.of(Layers.resolve(target, "target", "unmount " + target).path);
         MountInfo top = null;
-        for (MountInfo m : overlays) {
-            if (m.target().equals(real)) {
+        for (MountInfo m : Mounts.overlays()) {
+            if (Arrays.equals(PathBytes.of(m.target()), real)) {
                 top = m; // the last one listed is on top
             }
         }
         return Optional.ofNullable(top);
-    }
-
-    private static boolean notMounted(Exception e) {
-        return e instanceof ErrnoException && "EINVAL".equals(((ErrnoException) e).errnoName());
     }
 }
