@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ final class ActiveMounts {
     /** What one mount (being made, or made) holds. */
     static final class Claim {
         final String target;
+        final byte[] targetBytes;
         final Path targetPath;
         /** "dev:ino" of the upperdir and workdir; null when none, or when the caller allowed sharing. */
         final String upper;
@@ -49,6 +51,7 @@ final class ActiveMounts {
 
         Claim(String target, Path targetPath, String upper, String work) {
             this.target = target;
+            this.targetBytes = target.getBytes(StandardCharsets.ISO_8859_1);
             this.targetPath = targetPath;
             this.upper = upper;
             this.work = work;
@@ -169,18 +172,21 @@ final class ActiveMounts {
         }
     }
 
+    /** Whether the claim's mount is no longer on its target (IDs of mounts that are gone get reused). */
     private static boolean isGone(Claim c) throws IOException {
-        return !MountTable.contains(c.mountId);
+        return !MountTable.isAt(c.mountId, c.targetBytes);
     }
 
     /** One WARN for each OverlayMount collected while mounted; the mount itself stays. */
-    private static void reportLeaks() {
+    private static void reportLeaks() throws IOException {
         for (Reference<? extends OverlayMount> r; (r = UNREACHABLE.poll()) != null;) {
             Claim c = ((Leak) r).claim;
             if (BY_TARGET.get(c.target) == c) {
-                LOG.warn("an OverlayMount was garbage-collected without close(): the overlay on {} (mount ID {}) "
-                        + "stays mounted; close() every OverlayMount, or unmount it with Mounts.unmount or umount(8)",
-                        c.targetPath, c.mountId);
+                if (!isGone(c)) { // and not unmounted behind its back (Mounts.unmount, umount(8)) either
+                    LOG.warn("an OverlayMount was garbage-collected without close(): the overlay on {} (mount ID {}) "
+                            + "stays mounted; close() every OverlayMount, or unmount it with Mounts.unmount or "
+                            + "umount(8)", c.targetPath, c.mountId);
+                }
                 release(c);
             }
         }
@@ -191,12 +197,12 @@ final class ActiveMounts {
         if (BY_TARGET.size() < sweepAt) {
             return;
         }
-        Set<Long> live = new HashSet<>();
+        Set<String> live = new HashSet<>();
         for (MountTable.Entry e : MountTable.overlays()) {
-            live.add(e.mountId);
+            live.add(e.mountId + " " + new String(e.target, StandardCharsets.ISO_8859_1));
         }
         for (Claim c : BY_TARGET.values()) {
-            if (c.mountId != 0 && !live.contains(c.mountId)) {
+            if (c.mountId != 0 && !live.contains(c.mountId + " " + c.target)) {
                 BY_TARGET.remove(c.target, c);
                 releaseLayers(c);
             }

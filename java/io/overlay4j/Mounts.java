@@ -102,7 +102,7 @@ public final class Mounts {
             throw Errors.fromSyscall(e, action, m.target().toString());
         }
         if (found != 0) {
-            boolean gone = !MountTable.contains(m.mountId());
+            boolean gone = !MountTable.isAt(m.mountId(), target);
             throw Errors.precheck(gone ? "EINVAL" : "EBUSY", "umount2", m.target().toString(), action, gone
                     ? "mount ID " + m.mountId() + " is no longer mounted"
                     : "another mount (ID " + found + ") now covers mount ID " + m.mountId() + " on " + m.target()

@@ -10,6 +10,9 @@ import io.overlay4j.internal.SyscallException;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -87,12 +90,29 @@ public final class OverlayMount implements Closeable {
             return;
         }
         long start = System.nanoTime();
-        long found = unmountOnce(targetBytes, flags, 0);
+        long found;
+        FileSystemException lost = null;
+        try {
+            found = unmountOnce(targetBytes, flags, 0);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            found = -1; // the target's name leads nowhere now
+            lost = e;
+        }
         if (found != 0) {
             // Not on top of its target: moved (a parent renamed, mount --move), covered, or gone.
-            byte[] now = MountTable.target(mountId);
+            MountTable.Entry entry = MountTable.byId(mountId);
+            byte[] now = entry == null ? null : entry.target;
             if (now != null && !Arrays.equals(now, targetBytes)) {
+                if (!isThisOverlay(entry)) {
+                    // Most likely gone, and its ID given to another mount since: not ours to touch.
+                    throw Errors.precheck("EINVAL", "umount2", target.toString(), "unmount " + target, "this "
+                            + "overlay (mount ID " + mountId + ") is no longer on " + target + ", and the mount "
+                            + "with that ID now, on " + PathBytes.toPath(now) + ", has other layers; it was left "
+                            + "alone");
+                }
                 found = unmountOnce(now, flags, 0);
+            } else if (now != null && lost != null) {
+                throw lost;
             }
             if (found != 0 && now != null) {
                 Path where = PathBytes.toPath(now);
@@ -108,6 +128,19 @@ public final class OverlayMount implements Closeable {
             LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
                     (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");
         }
+    }
+
+    /** Whether a mount table entry shows this overlay's source and layers. */
+    private boolean isThisOverlay(MountTable.Entry e) {
+        if (!overlay.source().equals(PathBytes.decode(e.source)) || e.lowerdirs.size() != overlay.lowerdirs().size()) {
+            return false;
+        }
+        for (int i = 0; i < e.lowerdirs.size(); i++) {
+            if (!Arrays.equals(e.lowerdirs.get(i), PathBytes.of(overlay.lowerdirs().get(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -47,24 +47,23 @@ public final class MountTable {
         return entries;
     }
 
-    /** Where the overlay with this mount ID is mounted now (the kernel's bytes), or null when it is gone. */
-    public static byte[] target(long mountId) throws IOException {
+    /**
+     * The overlay with this mount ID, or null. The kernel reuses the IDs of mounts that are
+     * gone, so an ID alone does not say it is the same mount: compare more of the entry.
+     */
+    public static Entry byId(long mountId) throws IOException {
         for (Entry e : overlays()) {
             if (e.mountId == mountId) {
-                return e.target;
+                return e;
             }
         }
         return null;
     }
 
-    /** Whether a mount with this ID is still in this process's mount namespace. */
-    public static boolean contains(long mountId) throws IOException {
-        for (Entry e : overlays()) {
-            if (e.mountId == mountId) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether the overlay with this mount ID is mounted on target (its bytes). */
+    public static boolean isAt(long mountId, byte[] target) throws IOException {
+        Entry e = byId(mountId);
+        return e != null && Arrays.equals(e.target, target);
     }
 
     /** Reads the entries of o4j_decode_mountinfo: tag, 4-byte big-endian length, bytes. */

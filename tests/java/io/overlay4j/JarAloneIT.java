@@ -22,6 +22,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packaged jar on its own: `java -jar` with nothing else on the class path. */
@@ -76,6 +77,46 @@ class JarAloneIT {
         assertTrue(r.output.contains("merged/common.txt reads \"from lower1\""), r.output);
         assertTrue(r.output.contains("doomed.txt  (a whiteout: character device 0/0)"), r.output);
         assertTrue(r.output.contains("8. Unmounted"), r.output);
+    }
+
+    @Test
+    void demoRunsAgainInItsDirectoryAndRefusesOthers() throws Exception {
+        Root.assume();
+        Path dir = tmp.resolve("demo");
+        assertEquals(0, run("demo", dir.toString()).exit);
+        Processes.Result again = run("demo", dir.toString());
+        assertEquals(0, again.exit, again.output);
+        assertTrue(again.output.contains("doomed.txt  (a whiteout: character device 0/0)"), again.output);
+        Path other = Files.createDirectory(tmp.resolve("other"));
+        Files.createFile(other.resolve("precious.txt"));
+        Processes.Result refused = run("demo", other.toString());
+        assertEquals(2, refused.exit, refused.output);
+        assertTrue(refused.output.contains("holds precious.txt; give another DIR"), refused.output);
+        assertTrue(Files.exists(other.resolve("precious.txt")));
+    }
+
+    @Test
+    void demoUnmountsWhenTerminated() throws Exception {
+        Root.assume();
+        Path dir = tmp.resolve("demo");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Processes.java());
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.add("demo");
+        cmd.add("--wait");
+        cmd.add(dir.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null && !line.contains("press Enter to unmount");) {
+            seen.append(line).append('\n');
+        }
+        assertTrue(Mounts.isMountPoint(dir.resolve("merged")), seen.toString());
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertFalse(Mounts.isMountPoint(dir.resolve("merged")), "the shutdown hook unmounted it");
     }
 
     @Test

@@ -292,4 +292,14 @@ class OverlayTest {
         Overlay ov = builder().lowerdirs(a, b).option("lazytime").option("uuid", "off").build();
         assertTrue(ov.toString().contains("lazytime,uuid=off"), ov.toString());
     }
+
+    @Test
+    void theRootDirectoryIsNeverATarget() throws Exception {
+        Overlay ov = builder().lowerdirs(a, b).build();
+        java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.nio.file.FileSystemException.class, () -> ov.mount(java.nio.file.Paths.get("/")));
+        assertEquals("EINVAL", ((ErrnoException) e).errnoName());
+        assertTrue(e.getMessage().contains("an overlay on / could never be unmounted again"), e.getMessage());
+        verify(kernel, never()).mount(any(), anyInt(), any(), anyInt(), any());
+    }
 }

@@ -51,4 +51,36 @@ class RootlessIT {
             Processes.succeed("rm", "-rf", dir.toString());
         }
     }
+
+    /** Without userxattr in a user namespace, whiteouts would fail with EIO: overlay4j adds it (and says so). */
+    @Test
+    void userxattrIsAddedInAUserNamespace() throws Exception {
+        Root.assume();
+        Path dir = Files.createTempDirectory("overlay4j-rootless-");
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Layout l = new Layout(dir);
+            Files.createDirectories(l.lower1.resolve("sub/deeper"));
+            Path jar = Files.copy(JarAloneIT.jar(), dir.resolve("overlay4j.jar"));
+            Processes.succeed("chown", "-R", "65534:65534", dir.toString());
+            String java = Processes.java();
+            String script = String.join(" && ",
+                    java + " -jar " + jar + " mount -o lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir=" + l.upper
+                            + ",workdir=" + l.work + " " + l.merged,
+                    "grep ' " + l.merged + " ' /proc/self/mountinfo",
+                    // Remove a lower directory and make it again: a whiteout, then an opaque directory.
+                    "rm -r " + l.merged + "/sub",
+                    "mkdir " + l.merged + "/sub",
+                    "echo again > " + l.merged + "/sub/file",
+                    "ls " + l.merged + "/sub",
+                    java + " -jar " + jar + " umount " + l.merged);
+            Processes.Result r = Processes.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "unshare", "-Urm", "sh", "-c", script);
+            assertEquals(Main.OK, r.exit, r.output);
+            assertTrue(r.output.contains(",userxattr"), "userxattr was added: " + r.output);
+            assertEquals("again\n", Layout.read(l.upper.resolve("sub/file")));
+        } finally {
+            Processes.succeed("rm", "-rf", dir.toString());
+        }
+    }
 }

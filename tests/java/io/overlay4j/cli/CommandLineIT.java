@@ -154,18 +154,6 @@ class CommandLineIT {
     }
 
     @Test
-    void umountTypesOverlayLeavesOtherMountsAlone() throws Exception {
-        Processes.succeed("mount", "-t", "tmpfs", "o4j-tmpfs", l.merged.toString());
-        try {
-            assertEquals(Main.FAILED, run("umount", "-t", "overlay", l.merged.toString()));
-            assertTrue(err().contains("is not an overlay mount point"), err());
-            assertTrue(Mounts.isMountPoint(l.merged));
-        } finally {
-            Processes.succeed("umount", l.merged.toString());
-        }
-    }
-
-    @Test
     void xMountMkdirCreatesTheTarget() throws Exception {
         Path target = tmp.resolve("new/target");
         assertEquals(Main.OK, run("mount", "-o", "X-mount.mkdir=0700,lowerdir=" + l.lower1 + ":" + l.lower2,
@@ -213,5 +201,34 @@ class CommandLineIT {
             }
         }
         throw new AssertionError("no line for " + target + " in:\n" + listing);
+    }
+
+    /** A name cannot fake a row or a column of list: newline, space and backslash come out escaped. */
+    @Test
+    void listCannotBeForged() throws Exception {
+        Path forged = Files.createDirectory(tmp.resolve("x\n99 fake 2 -\\ y"));
+        assertEquals(Main.OK, run("mount", "-o", "lowerdir=" + l.lower1 + ":" + l.lower2, forged.toString()), err());
+        try {
+            assertEquals(Main.OK, run("list"), err());
+            String row = Arrays.stream(out().split("\n")).filter(s -> s.contains("x\\012"))
+                    .findFirst().orElseThrow(AssertionError::new);
+            assertTrue(row.contains(tmp + "/x\\01299\\040fake\\0402\\040-\\134\\040y "), out());
+            assertEquals(2, out().split("\n").length, "a header and one row: " + out());
+        } finally {
+            run("umount", forged.toString());
+        }
+    }
+
+    @Test
+    void umountRefusesWhatIsNoOverlay() throws Exception {
+        Processes.succeed("mount", "-t", "tmpfs", "o4j-tmpfs", l.merged.toString());
+        try {
+            assertEquals(Main.FAILED, run("umount", l.merged.toString()));
+            assertEquals("overlay4j: unmount " + l.merged + " failed: " + l.merged + " is not an overlay mount point; "
+                    + "overlay4j unmounts overlays only (use umount(8) for other mounts) (EINVAL, errno 22)\n", err());
+            assertTrue(Mounts.isMountPoint(l.merged));
+        } finally {
+            Processes.succeed("umount", l.merged.toString());
+        }
     }
 }

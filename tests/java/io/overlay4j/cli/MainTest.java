@@ -304,4 +304,16 @@ class MainTest {
         assertEquals(Main.USAGE, run("mount", "--lowerdir", "/a", "--image-layer", "/b", "/t"));
         assertTrue(err().contains("not both"), err());
     }
+
+    @Test
+    void debugIsAnOptionNotAWordAnywhere() throws Exception {
+        MountCommand c = parse("--lowerdir", "--debug", "--lowerdir", "/b", "/t");
+        assertFalse(c.debug);
+        assertTrue(parse("--debug", "-o", "lowerdir=/a:/b", "/t").debug);
+        // As a value it names a directory (which does not exist here): no stack trace.
+        assertEquals(Main.NOT_FOUND, run("mount", "--lowerdir", "--debug", "--lowerdir", tmp.toString(),
+                tmp.toString()));
+        assertFalse(err().contains("\tat "), err());
+        assertTrue(err().contains("lowerdir 1 "), err());
+    }
 }

@@ -1,0 +1,287 @@
+package io.overlay4j;
+
+import io.overlay4j.testing.Layout;
+import io.overlay4j.testing.Processes;
+import io.overlay4j.testing.RecordingLogger;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the kernel lets happen quietly, made loud: shared upperdirs, dmesg-only refusals, downgrades, close(). */
+class LifecycleIT extends MountTestBase {
+    static String errno(Exception e) {
+        return ((ErrnoException) e).errnoName();
+    }
+
+    Overlay withUpper() throws IOException {
+        return Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work).build();
+    }
+
+    @Test
+    void oneOverlayOnFiftyTargetsFromFiftyThreadsMountsOnce() throws Exception {
+        Overlay ov = withUpper();
+        List<Path> targets = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            targets.add(Files.createDirectory(tmp.resolve("t" + i)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<OverlayMount>> results = new ArrayList<>();
+        for (Path t : targets) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return ov.mount(t);
+            }));
+        }
+        start.countDown();
+        List<OverlayMount> mounted = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        for (Future<OverlayMount> f : results) {
+            try {
+                mounted.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                assertTrue(cause instanceof FileSystemException, String.valueOf(cause));
+                assertEquals("EBUSY", errno((Exception) cause), cause.getMessage());
+                refusals.add(cause.getMessage());
+            }
+        }
+        pool.shutdown();
+        try {
+            assertEquals(1, mounted.size(), "exactly one wins: " + refusals);
+            assertEquals(49, refusals.size());
+            for (String r : refusals) {
+                assertTrue(r.contains("upperdir " + l.upper.toRealPath() + " is in use by ")
+                        && r.contains("Builder.allowSharedUpperdir()"), r);
+            }
+            assertTrue(refusals.stream().anyMatch(r -> r.contains("the overlay4j mount of this process on "
+                    + mounted.get(0).target() + " (mount ID " + mounted.get(0).mountId() + ")")), refusals.toString());
+        } finally {
+            for (OverlayMount m : mounted) {
+                m.close();
+            }
+        }
+        // Released with the mount: the upper is free again.
+        ov.mount(targets.get(7)).close();
+    }
+
+    @Test
+    void anUpperdirAnotherProcessMountedIsRefusedNamingThatMount() throws Exception {
+        Processes.succeed("mount", "-t", "overlay", "overlay", "-o", withUpper().options(), l.merged.toString());
+        try {
+            long theirs = Mounts.overlays().stream().filter(m -> m.target().equals(l.merged)).findFirst()
+                    .orElseThrow(AssertionError::new).mountId();
+            Path other = Files.createDirectory(tmp.resolve("other"));
+            FileSystemException e = assertThrows(FileSystemException.class, () -> withUpper().mount(other));
+            assertEquals("EBUSY", errno(e));
+            assertTrue(e.getMessage().contains("upperdir " + l.upper.toRealPath() + " is in use by the overlay "
+                    + "mounted on " + l.merged + " (mount ID " + theirs + ")"), e.getMessage());
+            assertFalse(Mounts.isMountPoint(other));
+            // The kernel's behaviour, asked for explicitly.
+            Overlay shared = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work)
+                    .allowSharedUpperdir().build();
+            shared.mount(other).close();
+        } finally {
+            Processes.succeed("umount", l.merged.toString());
+        }
+    }
+
+    @Test
+    void combinationsTheKernelRefusesOnlyInDmesgFailInBuild() {
+        for (String[] o : new String[][] {{"metacopy", "on"}, {"redirect_dir", "on"}}) {
+            FileSystemException e = assertThrows(FileSystemException.class, () -> Overlay.builder()
+                    .lowerdirs(l.lower1, l.lower2).option("userxattr").option(o[0], o[1]).build());
+            assertTrue(e.getMessage().contains("options userxattr and " + o[0] + "=" + o[1] + " conflict"),
+                    e.getMessage());
+        }
+        FileSystemException e = assertThrows(FileSystemException.class, () -> Overlay.builder()
+                .lowerdirs(l.lower1, l.lower2).option("nfs_export", "on").option("index", "off").build());
+        assertTrue(e.getMessage().contains("options nfs_export=on and index=off conflict"), e.getMessage());
+    }
+
+    @Test
+    void kernelGeneratedFilesystemsAreRefusedAsLayers() {
+        FileSystemException e = assertThrows(FileSystemException.class,
+                () -> Overlay.builder().lowerdirs(Paths.get("/proc/sys"), l.lower1).build());
+        assertTrue(e.getMessage().contains("lowerdir 1 /proc/sys is on procfs, a tree the kernel generates"),
+                e.getMessage());
+        e = assertThrows(FileSystemException.class, () -> Overlay.builder().lowerdirs(l.lower1)
+                .upperdir(Paths.get("/sys/kernel/mm")).workdir(Paths.get("/sys/kernel/security")).build());
+        assertTrue(e.getMessage().contains("upperdir /sys/kernel/mm is on sysfs"), e.getMessage());
+    }
+
+    @Test
+    void anOverlayOnAStackedOverlayIsNamedBeforeTheSyscall() throws Exception {
+        Path inner = Files.createDirectory(tmp.resolve("inner"));
+        Path outer = Files.createDirectory(tmp.resolve("outer"));
+        Files.createDirectory(l.lower1.resolve("dir"));
+        try (OverlayMount a = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(inner);
+                OverlayMount b = Overlay.builder().lowerdirs(inner.resolve("dir"), l.lower2).build().mount(outer)) {
+            FileSystemException e = assertThrows(FileSystemException.class,
+                    () -> Overlay.builder().lowerdirs(outer, l.lower1).build());
+            assertEquals("EINVAL", errno(e));
+            assertTrue(e.getMessage().contains("lowerdir 1 " + outer + " is on the overlay mounted on " + outer
+                    + " (mount ID " + b.mountId() + "), whose layer " + inner + "/dir is on an overlay itself; the "
+                    + "kernel stacks overlays at most 2 deep"), e.getMessage());
+            // One level of stacking is fine.
+            Path third = Files.createDirectory(tmp.resolve("third"));
+            Overlay.builder().lowerdirs(inner, l.lower2).build().mount(third).close();
+            assertTrue(a.isMounted());
+        }
+    }
+
+    @Test
+    void aVolatileWorkdirLeftBehindIsExplained() throws Exception {
+        Overlay ov = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work)
+                .option("volatile").build();
+        ov.mount(l.merged).close();
+        FileSystemException e = assertThrows(FileSystemException.class, () -> Overlay.builder()
+                .lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work).build());
+        assertEquals("EINVAL", errno(e));
+        assertTrue(e.getMessage().contains("holds work/incompat/volatile: an overlay was mounted on this upperdir "
+                + "with the volatile option"), e.getMessage());
+        // Already built: the kernel refuses, and the message says the same rather than guess.
+        e = assertThrows(FileSystemException.class, () -> ov.mount(l.merged));
+        assertTrue(e.getMessage().contains("holds work/incompat/volatile"), e.getMessage());
+        // Doing what it says works.
+        Files.delete(l.work.resolve("work/incompat/volatile/dirty"));
+        Files.delete(l.work.resolve("work/incompat/volatile"));
+        ov.mount(l.merged).close();
+    }
+
+    @Test
+    void anEinvalWithoutWordsPointsToTheKernelLog() throws Exception {
+        Overlay ov = Overlay.builder().lowerdirs(l.lower1, l.lower2).option("no_such_option")
+                .strategy(MountStrategy.LEGACY).build();
+        FileSystemException e = assertThrows(FileSystemException.class, () -> ov.mount(l.merged));
+        assertEquals("EINVAL", errno(e));
+        assertTrue(e.getMessage().contains("the kernel gave no reason to the caller; it wrote it to the kernel log: "
+                + "see dmesg"), e.getMessage());
+    }
+
+    @Test
+    void whatTheKernelChangedIsWarnedAndShown() throws Exception {
+        Path ramfs = Files.createDirectory(tmp.resolve("ramfs"));
+        Processes.succeed("mount", "-t", "ramfs", "o4j-ramfs", ramfs.toString());
+        try {
+            Path upper = Files.createDirectory(ramfs.resolve("upper"));
+            Path work = Files.createDirectory(ramfs.resolve("work"));
+            RecordingLogger.clear();
+            try (OverlayMount m = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(upper).workdir(work)
+                    .option("redirect_dir", "on").option("uuid", "on").build().mount(l.merged)) {
+                assertEquals("nofollow", m.info().options().get("redirect_dir"));
+                assertEquals("null", m.info().options().get("uuid"));
+                List<String> warnings = RecordingLogger.events().stream().filter(s -> s.startsWith("WARN"))
+                        .collect(Collectors.toList());
+                assertEquals(2, warnings.size(), warnings.toString());
+                assertTrue(warnings.get(0).contains("was asked redirect_dir=on and the kernel uses "
+                        + "redirect_dir=nofollow"), warnings.toString());
+                assertTrue(warnings.get(1).contains("was asked uuid=on and the kernel uses uuid=null"),
+                        warnings.toString());
+            }
+        } finally {
+            Processes.succeed("umount", ramfs.toString());
+        }
+    }
+
+    @Test
+    void aPlainMountLogsNothingAboveDebug() throws Exception {
+        RecordingLogger.clear();
+        try (OverlayMount m = withUpper().mount(l.merged)) {
+            assertTrue(m.info().mountOptions().contains("rw"));
+        }
+        assertEquals(0, RecordingLogger.events().stream().filter(s -> !s.startsWith("DEBUG")).count(),
+                RecordingLogger.events().toString());
+    }
+
+    @Test
+    void closeFindsItsMountAfterTheParentWasRenamed() throws Exception {
+        Path parent = Files.createDirectories(tmp.resolve("p/merged")).getParent();
+        OverlayMount m = withUpper().mount(parent.resolve("merged"));
+        Path moved = Files.move(parent, tmp.resolve("q"));
+        assertTrue(Mounts.isMountPoint(moved.resolve("merged")));
+        m.close();
+        assertFalse(m.isMounted());
+        assertFalse(Mounts.isMountPoint(moved.resolve("merged")));
+        assertFalse(Mounts.overlays().stream().anyMatch(i -> i.mountId() == m.mountId()));
+    }
+
+    @Test
+    void theRegistryForgetsMountsOthersRemoved() throws Exception {
+        Overlay ov = Overlay.builder().lowerdirs(l.lower1, l.lower2).build();
+        int before = ActiveMounts.size();
+        for (int i = 0; i < 300; i++) {
+            Path t = Files.createDirectory(tmp.resolve("r" + i));
+            ov.mount(t);
+            Mounts.unmount(t); // behind the OverlayMount's back
+        }
+        assertTrue(ActiveMounts.size() - before <= 128, "claims held: " + (ActiveMounts.size() - before));
+    }
+
+    @Test
+    void anOverlayMountCollectedWhileMountedIsReportedOnce() throws Exception {
+        Path t = Files.createDirectory(tmp.resolve("leaked"));
+        long id = leak(t);
+        RecordingLogger.clear();
+        Path probe = Files.createDirectory(tmp.resolve("probe"));
+        String warning = null;
+        for (int i = 0; i < 50 && warning == null; i++) {
+            System.gc();
+            Thread.sleep(20);
+            // Leaks are reported when the registry is next used.
+            Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(probe).close();
+            warning = RecordingLogger.events().stream().filter(s -> s.startsWith("WARN") && s.contains(
+                    "garbage-collected")).findFirst().orElse(null);
+        }
+        try {
+            assertTrue(warning != null && warning.contains("the overlay on " + t.toRealPath() + " (mount ID " + id
+                    + ") stays mounted"), String.valueOf(warning));
+            assertTrue(Mounts.isMountPoint(t), "the mount itself is left alone");
+        } finally {
+            Mounts.unmount(t);
+        }
+    }
+
+    private long leak(Path t) throws IOException {
+        return Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(t).mountId();
+    }
+
+    @Test
+    void aReadWriteOverlayOnAnUpperWithoutRoomIsReadOnlyAndSaysSo() throws Exception {
+        // A workdir the kernel cannot create work/ in: the kernel falls back to read-only and says so only in dmesg.
+        Path small = Files.createDirectory(tmp.resolve("small"));
+        Processes.succeed("mount", "-t", "tmpfs", "-o", "size=64k,nr_inodes=4", "o4j-small", small.toString());
+        try {
+            Path upper = Files.createDirectory(small.resolve("upper"));
+            Path work = Files.createDirectory(small.resolve("work"));
+            Layout.write(small.resolve("filler"), "x"); // the last free inode
+            RecordingLogger.clear();
+            try (OverlayMount m = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(upper).workdir(work)
+                    .build().mount(l.merged)) {
+                assertTrue(m.info().options().containsKey("ro") || m.info().mountOptions().contains("ro"),
+                        m.info().toString());
+                assertTrue(RecordingLogger.events().stream().anyMatch(s -> s.startsWith("WARN")
+                        && s.contains("was asked read-write, and the kernel mounted it read-only")),
+                        RecordingLogger.events().toString());
+            }
+        } finally {
+            Processes.succeed("umount", small.toString());
+        }
+    }
+}
