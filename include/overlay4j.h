@@ -84,7 +84,9 @@ struct o4j_overlay {
  * and what the kernel wrote to the fs-context log ("e overlay: ..." lines). */
 struct o4j_result {
     char target[4096]; /* on success: the target, absolute, symbolic links resolved */
-    unsigned long long mount_id; /* on success: the new mount's ID (statx STATX_MNT_ID) */
+    unsigned long long mount_id; /* on success: the new mount's ID (statx STATX_MNT_ID), as mountinfo shows it */
+    unsigned long long mount_uid; /* on success: its ID that is never reused (STATX_MNT_ID_UNIQUE, Linux 6.8+);
+                                     0 where the kernel has none */
     unsigned flags_seen; /* on success: the O4J_MOUNT_* flags the new mount has (statfs), so that
                             the caller sees what the kernel changed without saying so (a read-only
                             mount of an overlay asked read-write); O4J_FLAGS_UNKNOWN if not known */
@@ -107,12 +109,19 @@ int o4j_mount(const struct o4j_overlay *ov, const char *target, const struct o4j
 /* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
 int o4j_unmount(const char *target, unsigned flags);
 
-/* Unmounts target only if the mount on top of it is mount_id: returns 0 when
- * unmounted, -errno on failure, or 1 with *found set to the mount ID found there
- * instead (another mount covers it, or it is gone), leaving that one alone.
- * With O4J_UNMOUNT_EXPIRE there is no check (looking would clear the mark). */
-int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned flags,
+/* Unmounts target only if the mount on top of it is the one with mount_uid (its
+ * never-reused ID) or, where the kernel has none (mount_uid 0), mount_id: the
+ * kernel reuses mount_ids of mounts that are gone. Returns 0 when unmounted,
+ * -errno on failure (nothing unmounted when target cannot even be looked at), or
+ * 1 with *found set to the mount ID found there instead (another mount covers it,
+ * or it is gone), leaving that one alone. With both IDs 0, or O4J_UNMOUNT_EXPIRE
+ * (looking would clear the mark), there is no check. */
+int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned long long mount_uid, unsigned flags,
                    unsigned long long *found);
+
+/* The never-reused ID (STATX_MNT_ID_UNIQUE) of the mount on top of path, 0 where the
+ * kernel has none. Returns 0 or -errno. */
+int o4j_mount_uid(const char *path, unsigned long long *uid);
 
 /* A directory as the kernel resolves it: canonical path, identity, and the magic
  * number of the filesystem it is on (statfs f_type; 0 when unknown). */

@@ -134,6 +134,20 @@ static int linux_fs_info(int dfd, const char *path, unsigned long long *type, un
     return 0;
 }
 
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000u
+#endif
+
+static int linux_mount_uid(int dfd, const char *path, unsigned long long *uid)
+{
+    struct statx stx;
+
+    if (statx(dfd, path, (*path ? 0 : AT_EMPTY_PATH) | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, &stx))
+        return -1;
+    *uid = (stx.stx_mask & STATX_MNT_ID_UNIQUE) ? stx.stx_mnt_id : 0;
+    return 0;
+}
+
 static int linux_fsopen(const char *fsname, unsigned flags)
 {
     return (int)syscall(SYS_fsopen, fsname, flags);
@@ -155,6 +169,7 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 const struct o4j_sys o4j_sys_linux = {
     linux_open, linux_open_strict, linux_openat, linux_identity, unlinkat, close, read, readlink,
     linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount, mount, umount2, linux_fs_info,
+    linux_mount_uid,
 };
 
 /* Records a failure; errno must still be the failing call's. Returns -errno. */
@@ -504,6 +519,8 @@ static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
         struct o4j_id mounted;
 
         a->e->mount_id = sys->identity(mfd, "", &mounted) ? 0 : mounted.mount_id;
+        if (sys->mount_uid(mfd, "", &a->e->mount_uid))
+            a->e->mount_uid = 0;
         a->e->flags_seen = flags_seen(sys, mfd, "");
     }
     if (rc) {
@@ -633,6 +650,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
 
     e->target[0] = '\0';
     e->mount_id = 0;
+    e->mount_uid = 0;
     e->flags_seen = O4J_FLAGS_UNKNOWN;
     e->err = 0;
     e->op = e->path = NULL;
@@ -676,6 +694,8 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
             struct o4j_id mounted;
 
             e->mount_id = sys->identity(AT_FDCWD, target, &mounted) ? 0 : mounted.mount_id;
+            if (sys->mount_uid(AT_FDCWD, target, &e->mount_uid))
+                e->mount_uid = 0;
             e->flags_seen = flags_seen(sys, AT_FDCWD, target);
         }
     } else {
@@ -697,17 +717,24 @@ int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned fla
 }
 
 int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
-                        unsigned flags, unsigned long long *found)
+                        unsigned long long mount_uid, unsigned flags, unsigned long long *found)
 {
     struct o4j_id top;
+    unsigned long long top_uid = 0;
 
-    /* umount2 takes a path and removes whatever is on top: look first. ID 0 means
-     * the mount's ID could not be read when it was made; then there is no check.
-     * Nor with EXPIRE: looking counts as a use and would clear the expiry mark. */
-    if (mount_id && !(flags & O4J_UNMOUNT_EXPIRE) && sys->identity(AT_FDCWD, target, &top) == 0 &&
-        top.mount_id != mount_id) {
-        *found = top.mount_id;
-        return 1;
+    /* umount2 takes a path and removes whatever is on top: look first, and unmount
+     * nothing when looking fails. With no ID (the kernel told none when the mount
+     * was made) there is nothing to check; nor with EXPIRE: looking counts as a use
+     * and would clear the expiry mark. */
+    if ((mount_id || mount_uid) && !(flags & O4J_UNMOUNT_EXPIRE)) {
+        if (sys->identity(AT_FDCWD, target, &top))
+            return -errno;
+        if (mount_uid && sys->mount_uid(AT_FDCWD, target, &top_uid))
+            return -errno;
+        if (mount_uid && top_uid ? top_uid != mount_uid : top.mount_id != mount_id) {
+            *found = top.mount_id;
+            return 1;
+        }
     }
     return o4j_unmount_with(sys, target, flags);
 }
@@ -802,15 +829,20 @@ int o4j_resolve_dir(const char *path, struct o4j_dir *out)
     return rc;
 }
 
+int o4j_mount_uid(const char *path, unsigned long long *uid)
+{
+    return o4j_sys_linux.mount_uid(AT_FDCWD, path, uid) ? -errno : 0;
+}
+
 int o4j_unmount(const char *target, unsigned flags)
 {
     return o4j_unmount_with(&o4j_sys_linux, target, flags);
 }
 
-int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned flags,
+int o4j_unmount_if(const char *target, unsigned long long mount_id, unsigned long long mount_uid, unsigned flags,
                    unsigned long long *found)
 {
-    return o4j_unmount_if_with(&o4j_sys_linux, target, mount_id, flags, found);
+    return o4j_unmount_if_with(&o4j_sys_linux, target, mount_id, mount_uid, flags, found);
 }
 
 /* Probed once per process: the kernel does not change under us. A probe that

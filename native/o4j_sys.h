@@ -30,6 +30,9 @@ struct o4j_sys {
     /* statfs (fstatfs of dfd when path is ""): the filesystem's magic number and the
      * mount's ST_* flags; 0 or -1. */
     int (*fs_info)(int dfd, const char *path, unsigned long long *type, unsigned long long *st_flags);
+    /* statx STATX_MNT_ID_UNIQUE: the mount's ID that is never reused (Linux 6.8+), 0 where the
+     * kernel has none; 0 or -1. */
+    int (*mount_uid)(int dfd, const char *path, unsigned long long *uid);
 };
 
 extern const struct o4j_sys o4j_sys_linux;
@@ -38,7 +41,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
                    const struct o4j_id *target_id, enum o4j_strategy strategy, struct o4j_result *res);
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags);
 int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
-                        unsigned flags, unsigned long long *found);
+                        unsigned long long mount_uid, unsigned flags, unsigned long long *found);
 int o4j_probe_with(const struct o4j_sys *sys);
 
 #endif

@@ -181,7 +181,7 @@ static void get_id(JNIEnv *env, jlongArray array, struct o4j_id *id)
 JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
                                                               jint flags, jbyteArray target,
                                                               jlongArray target_id, jint strategy,
-                                                              jintArray flags_seen)
+                                                              jlongArray made)
 {
     struct decoded d;
     struct o4j_id tid;
@@ -196,16 +196,33 @@ JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass
         if (o4j_mount(&d.ov, dest, &tid, (enum o4j_strategy)strategy, &r) != 0)
             throw_syscall(env, r.err, r.op, r.path, r.log);
         else {
-            jint seen = (jint)r.flags_seen;
+            jlong values[2] = {(jlong)r.mount_uid, (jlong)(jint)r.flags_seen};
 
             mount_id = (jlong)r.mount_id;
-            (*env)->SetIntArrayRegion(env, flags_seen, 0, 1, &seen);
+            (*env)->SetLongArrayRegion(env, made, 0, 2, values);
         }
     }
     if (dest)
         release(dest, target_buf);
     decoded_free(&d);
     return mount_id;
+}
+
+JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mountUid(JNIEnv *env, jclass cls, jbyteArray path)
+{
+    char buf[512];
+    char *p = copy_in(env, path, buf, sizeof buf, NULL);
+    unsigned long long uid = 0;
+    int rc;
+
+    (void)cls;
+    if (!p)
+        return 0;
+    rc = o4j_mount_uid(p, &uid);
+    if (rc)
+        throw_syscall(env, -rc, "statx", p, NULL);
+    release(p, buf);
+    return (jlong)uid;
 }
 
 JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclass cls,
@@ -252,7 +269,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNI
 
 JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_unmountIf(JNIEnv *env, jclass cls,
                                                                   jbyteArray target, jlong mount_id,
-                                                                  jint flags)
+                                                                  jlong mount_uid, jint flags)
 {
     char buf[512];
     char *dest = copy_in(env, target, buf, sizeof buf, NULL);
@@ -262,7 +279,7 @@ JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_unmountIf(JNIEnv *env, jc
     (void)cls;
     if (!dest)
         return 0;
-    rc = o4j_unmount_if(dest, (unsigned long long)mount_id, (unsigned)flags, &found);
+    rc = o4j_unmount_if(dest, (unsigned long long)mount_id, (unsigned long long)mount_uid, (unsigned)flags, &found);
     if (rc < 0)
         throw_syscall(env, -rc, "umount2", dest, NULL);
     release(dest, buf);

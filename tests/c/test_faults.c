@@ -125,6 +125,12 @@ static int fake_mount(const char *a, const char *b, const char *c, unsigned long
     return 0;
 }
 static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
+static int fake_mount_uid(int d, const char *p, unsigned long long *uid)
+{
+    (void)d; (void)p;
+    *uid = 1077; /* the never-reused ID of the mount the fake has on top */
+    return 0;
+}
 static int fake_fs_info(int d, const char *p, unsigned long long *type, unsigned long long *st)
 {
     (void)d; (void)p;
@@ -136,6 +142,7 @@ static int fake_fs_info(int d, const char *p, unsigned long long *type, unsigned
 static const struct o4j_sys fake = {
     fake_open, fake_open, fake_openat, fake_identity, fake_unlinkat, fake_close, fake_read, fake_readlink,
     fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount, fake_mount, fake_umount2, fake_fs_info,
+    fake_mount_uid,
 };
 
 static const char *lowers[] = {"/l1", "/l2"};
@@ -276,12 +283,17 @@ static void unmount_if_leaves_other_mounts_alone(void)
     unsigned long long found = 0;
 
     reset(-1, 0, 0);
-    CHECK(o4j_unmount_if_with(&fake, "/t", 12, 0, &found) == 1); /* the fake says 77 is on top */
+    CHECK(o4j_unmount_if_with(&fake, "/t", 12, 0, 0, &found) == 1); /* the fake says 77 is on top */
     CHECK(found == 77);
     CHECK(f.calls[S_UMOUNT2] == 0);
-    CHECK(o4j_unmount_if_with(&fake, "/t", 77, 0, &found) == 0);
+    CHECK(o4j_unmount_if_with(&fake, "/t", 77, 0, 0, &found) == 0);
     CHECK(f.calls[S_UMOUNT2] == 1);
-    CHECK(o4j_unmount_if_with(&fake, "/t", 0, 0, &found) == 0); /* ID unknown: no check */
+    CHECK(o4j_unmount_if_with(&fake, "/t", 0, 0, 0, &found) == 0); /* ID unknown: no check */
+    /* A reused mount ID (77 again) on another mount: the never-reused ID tells them apart. */
+    CHECK(o4j_unmount_if_with(&fake, "/t", 77, 2001, 0, &found) == 1 && found == 77);
+    CHECK(f.calls[S_UMOUNT2] == 2);
+    CHECK(o4j_unmount_if_with(&fake, "/t", 77, 1077, 0, &found) == 0);
+    CHECK(f.calls[S_UMOUNT2] == 3);
 }
 
 static void unmount_returns_errno(void)

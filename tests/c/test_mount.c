@@ -165,12 +165,17 @@ static void resolves_directories_and_targets(void)
     if (mount_ids_reported()) {
         CHECK(mounted.id.mount_id != parent.id.mount_id);
         CHECK(r.mount_id == mounted.id.mount_id);
-        CHECK(o4j_unmount_if(merged, r.mount_id + 1000, 0, &found) == 1 && found == r.mount_id);
+        CHECK(o4j_unmount_if(merged, r.mount_id + 1000, 0, 0, &found) == 1 && found == r.mount_id);
     } else {
         printf("SKIP mount id checks: statx gives mount id 0 (qemu-user does not pass stx_mnt_id through)\n");
     }
     CHECK(mounted.id.dev != parent.id.dev);
-    CHECK(o4j_unmount_if(merged, r.mount_id, 0, &found) == 0);
+    /* The same reusable ID but another never-reused one: another mount, left alone. */
+    if (r.mount_uid)
+        CHECK(o4j_unmount_if(merged, r.mount_id, r.mount_uid + 1, 0, &found) == 1);
+    else
+        printf("SKIP unique mount id checks: no STATX_MNT_ID_UNIQUE (Linux < 6.8)\n");
+    CHECK(o4j_unmount_if(merged, r.mount_id, r.mount_uid, 0, &found) == 0);
     CHECK(o4j_resolve_dir("/nonexistent/o4j", &parent) == -ENOENT);
     snprintf(file, sizeof file, "%s/same.txt", l1);
     CHECK(o4j_resolve_dir(file, &parent) == -ENOTDIR);

@@ -1,8 +1,10 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
+import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
 import java.lang.ref.PhantomReference;
@@ -46,15 +48,21 @@ final class ActiveMounts {
         /** "dev:ino" of the upperdir and workdir; null when none, or when the caller allowed sharing. */
         final String upper;
         final String work;
+        final Overlay overlay;
+        final Kernel kernel;
         volatile long mountId;
+        /** Never reused, unlike mountId (0: the kernel has none). */
+        volatile long mountUid;
         volatile Leak leak;
 
-        Claim(String target, Path targetPath, String upper, String work) {
+        Claim(Overlay overlay, Kernel kernel, String target, Path targetPath) {
+            this.overlay = overlay;
+            this.kernel = kernel;
             this.target = target;
             this.targetBytes = target.getBytes(StandardCharsets.ISO_8859_1);
             this.targetPath = targetPath;
-            this.upper = upper;
-            this.work = work;
+            this.upper = overlay.sharesUpper() ? null : overlay.upperKey();
+            this.work = overlay.sharesUpper() ? null : overlay.workKey();
         }
 
         String describe() {
@@ -78,11 +86,11 @@ final class ActiveMounts {
      * or says who holds what (EBUSY): another mount of this process, or a mount the mount
      * table lists with that upperdir or workdir.
      */
-    static Claim claim(Overlay ov, String target, Path targetPath, String action) throws IOException {
+    static Claim claim(Overlay ov, Kernel kernel, String target, Path targetPath, String action)
+            throws IOException {
         reportLeaks();
         sweepIfGrown();
-        Claim c = new Claim(target, targetPath, ov.sharesUpper() ? null : ov.upperKey(),
-                ov.sharesUpper() ? null : ov.workKey());
+        Claim c = new Claim(ov, kernel, target, targetPath);
         while (true) {
             Claim held = BY_TARGET.putIfAbsent(target, c);
             if (held == null) {
@@ -144,12 +152,14 @@ final class ActiveMounts {
         return Errors.precheck("EBUSY", "mount", ov.upperdir().get().toString(), action, why
                 + "; the kernel lets two overlays share one only with undefined results. Give each mount its own "
                 + "upperdir and workdir, or mount once and bind-mount that mount where else it is needed "
-                + "(Builder.allowSharedUpperdir() opts into the kernel's behaviour)");
+                + "(Builder.allowSharedUpperdir(), or mount --allow-shared-upperdir, opts into the kernel's "
+                + "behaviour)");
     }
 
     /** The mount is made: its ID, and the OverlayMount whose collection while mounted is a leak. */
-    static void mounted(Claim c, long mountId, OverlayMount m) {
+    static void mounted(Claim c, long mountId, long mountUid, OverlayMount m) {
         c.mountId = mountId;
+        c.mountUid = mountUid;
         c.leak = new Leak(m, c);
     }
 
@@ -172,9 +182,29 @@ final class ActiveMounts {
         }
     }
 
-    /** Whether the claim's mount is no longer on its target (IDs of mounts that are gone get reused). */
+    /**
+     * Whether the claim's mount is gone: not on its target, nor anywhere else it was moved to
+     * (a parent renamed). The kernel reuses mount IDs, so a mount is known by its never-reused
+     * ID, or, on kernels without one, by its reusable ID together with its source and layers.
+     */
     private static boolean isGone(Claim c) throws IOException {
-        return !MountTable.isAt(c.mountId, c.targetBytes);
+        if (c.mountUid != 0) {
+            if (uidAt(c, c.targetBytes) == c.mountUid) {
+                return false;
+            }
+            MountTable.Entry moved = MountTable.byId(c.mountId);
+            return moved == null || uidAt(c, moved.target) != c.mountUid;
+        }
+        MountTable.Entry e = MountTable.byId(c.mountId);
+        return e == null || !c.overlay.isShownBy(e);
+    }
+
+    private static long uidAt(Claim c, byte[] path) {
+        try {
+            return c.kernel.mountUid(path);
+        } catch (SyscallException e) {
+            return 0; // nothing there now
+        }
     }
 
     /** One WARN for each OverlayMount collected while mounted; the mount itself stays. */
@@ -202,7 +232,8 @@ final class ActiveMounts {
             live.add(e.mountId + " " + new String(e.target, StandardCharsets.ISO_8859_1));
         }
         for (Claim c : BY_TARGET.values()) {
-            if (c.mountId != 0 && !live.contains(c.mountId + " " + c.target)) {
+            // Not listed at its target: gone, or moved, which isGone tells apart.
+            if (c.mountId != 0 && !live.contains(c.mountId + " " + c.target) && isGone(c)) {
                 BY_TARGET.remove(c.target, c);
                 releaseLayers(c);
             }

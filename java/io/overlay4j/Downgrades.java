@@ -4,6 +4,8 @@ import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Log;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,34 @@ final class Downgrades {
             "strictatime"};
 
     private Downgrades() {
+    }
+
+    /**
+     * What the kernel uses for an option it does not show: the overlay module's default
+     * (/sys/module/overlay/parameters); null when that cannot be told.
+     */
+    static String moduleDefault(String key) {
+        switch (key) {
+            case "index":
+            case "metacopy":
+            case "nfs_export":
+                return yes(key) ? "on" : "off";
+            case "redirect_dir":
+                return yes("redirect_dir") ? "on" : yes("redirect_always_follow") ? "follow" : "nofollow";
+            case "xino":
+                return yes("xino_auto") ? "auto" : "off";
+            default:
+                return null;
+        }
+    }
+
+    private static boolean yes(String parameter) {
+        try {
+            byte[] b = Files.readAllBytes(Paths.get("/sys/module/overlay/parameters", parameter));
+            return b.length > 0 && b[0] == 'Y';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     static void report(Overlay ov, OverlayMount m, int seen) {
@@ -59,9 +89,8 @@ final class Downgrades {
         }
         for (Map.Entry<String, String> wanted : ov.extraOptions().entrySet()) {
             String key = wanted.getKey();
-            // The kernel shows an option only when it differs from the module's default, which may
-            // be either: only a value it shows can contradict the one asked for.
-            String value = got.get(key);
+            // The kernel shows an option only when it differs from the overlay module's default.
+            String value = got.containsKey(key) ? got.get(key) : moduleDefault(key);
             if (ADJUSTABLE.contains(key) && value != null && !value.equals(wanted.getValue())) {
                 LOG.warn("the overlay on {} (mount ID {}) was asked {}={} and the kernel uses {}={} (its log, "
                         + "dmesg, may say why)", m.target(), m.mountId(), key, wanted.getValue(), key, value);

@@ -97,7 +97,8 @@ public final class Mounts {
         String action = "unmount " + m.target();
         long found;
         try {
-            found = Kernel.system().unmountIf(target, m.mountId(), UnmountOption.bits(options));
+            // The table gives the reusable ID only; read just before, it names this mount.
+            found = Kernel.system().unmountIf(target, m.mountId(), 0, UnmountOption.bits(options));
         } catch (SyscallException e) {
             throw Errors.fromSyscall(e, action, m.target().toString());
         }

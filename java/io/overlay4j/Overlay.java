@@ -7,6 +7,7 @@ import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
+import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.OverlayOptions;
 import io.overlay4j.internal.OverlaySpec;
 import io.overlay4j.internal.PathBytes;
@@ -105,7 +106,9 @@ public final class Overlay {
      * @throws java.nio.file.NoSuchFileException (an {@link ErrnoException}) when target or a layer is missing
      * @throws java.nio.file.AccessDeniedException without CAP_SYS_ADMIN
      * @throws java.nio.file.FileSystemException for any other refusal, with errno and the kernel's reason;
-     *         ESTALE when a directory is no longer the one {@link Builder#build()} validated
+     *         ESTALE when a directory is no longer the one {@link Builder#build()} validated, or (the
+     *         message tells which) when the kernel finds an index=on upperdir made with other lowers;
+     *         EBUSY when the upperdir or workdir is in use by another mount
      * @throws IllegalArgumentException when target is the empty path or not of the default file system
      */
     public OverlayMount mount(Path target) throws IOException {
@@ -116,7 +119,7 @@ public final class Overlay {
         Directory dir;
         ActiveMounts.Claim claim;
         long mountId;
-        int[] seen = new int[1];
+        long[] made = new long[2];
         for (int attempt = 1;; attempt++) {
             dir = Layers.resolve(target, "target", action);
             if (dir.bytes.length == 1) {
@@ -125,11 +128,11 @@ public final class Overlay {
                         + "again (a path lookup of / stops at the root below it); mount it on a directory and "
                         + "chroot or pivot_root into that");
             }
-            claim = ActiveMounts.claim(this, PathBytes.key(dir.bytes), dir.path, action);
+            claim = ActiveMounts.claim(this, kernel, PathBytes.key(dir.bytes), dir.path, action);
             try {
                 // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
                 // since, and it checks each directory it opens against the identity recorded.
-                mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, seen);
+                mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, made);
                 break;
             } catch (SyscallException e) {
                 ActiveMounts.release(claim);
@@ -145,18 +148,18 @@ public final class Overlay {
             }
         }
         try {
-            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, kernel, claim);
-            ActiveMounts.mounted(claim, mountId, m);
+            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim);
+            ActiveMounts.mounted(claim, mountId, made[0], m);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir.path, mountId, strategy,
                         (System.nanoTime() - start) / 1000, options());
             }
-            Downgrades.report(this, m, seen[0]);
+            Downgrades.report(this, m, (int) made[1]);
             return m;
         } catch (RuntimeException | Error e) {
             // Mounted, but this side failed: take the mount down again rather than leak it.
             try {
-                kernel.unmountIf(dir.bytes, mountId, Jni.UNMOUNT_DETACH);
+                kernel.unmountIf(dir.bytes, mountId, made[0], Jni.UNMOUNT_DETACH);
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
@@ -168,6 +171,19 @@ public final class Overlay {
     /** Why the kernel may have refused without a word: what only its log would tell. */
     private String diagnose() {
         return workdir == null ? null : Layers.incompatible(workdir);
+    }
+
+    /** Whether a mount table entry shows this overlay's source and lower layers. */
+    boolean isShownBy(MountTable.Entry e) {
+        if (!source().equals(PathBytes.decode(e.source)) || e.lowerdirs.size() != lowerdirs.size()) {
+            return false;
+        }
+        for (int i = 0; i < lowerdirs.size(); i++) {
+            if (!Arrays.equals(e.lowerdirs.get(i), PathBytes.of(lowerdirs.get(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The mount flags asked for (Jni.MOUNT_*). */

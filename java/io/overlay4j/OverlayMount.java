@@ -28,16 +28,19 @@ public final class OverlayMount implements Closeable {
     private final Path target;
     private final byte[] targetBytes;
     private final long mountId;
+    /** The never-reused ID (0: the kernel has none): mount IDs are reused once a mount is gone. */
+    private final long mountUid;
     private final Kernel kernel;
     private final ActiveMounts.Claim claim;
     private boolean mounted = true;
 
-    OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, Kernel kernel,
+    OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, long mountUid, Kernel kernel,
             ActiveMounts.Claim claim) {
         this.overlay = overlay;
         this.target = target;
         this.targetBytes = targetBytes;
         this.mountId = mountId;
+        this.mountUid = mountUid;
         this.kernel = kernel;
         this.claim = claim;
     }
@@ -99,26 +102,25 @@ public final class OverlayMount implements Closeable {
             lost = e;
         }
         if (found != 0) {
-            // Not on top of its target: moved (a parent renamed, mount --move), covered, or gone.
-            MountTable.Entry entry = MountTable.byId(mountId);
+            // Not on top of its target: moved (a parent renamed, mount --move), covered, or gone
+            // (and its reusable ID perhaps given to another mount since: never that one's to touch).
+            MountTable.Entry entry = found == mountId ? null : MountTable.byId(mountId);
             byte[] now = entry == null ? null : entry.target;
-            if (now != null && !Arrays.equals(now, targetBytes)) {
-                if (!isThisOverlay(entry)) {
-                    // Most likely gone, and its ID given to another mount since: not ours to touch.
-                    throw Errors.precheck("EINVAL", "umount2", target.toString(), "unmount " + target, "this "
-                            + "overlay (mount ID " + mountId + ") is no longer on " + target + ", and the mount "
-                            + "with that ID now, on " + PathBytes.toPath(now) + ", has other layers; it was left "
-                            + "alone");
-                }
-                found = unmountOnce(now, flags, 0);
-            } else if (now != null && lost != null) {
+            boolean moved = now != null && !Arrays.equals(now, targetBytes);
+            if (now != null && !(moved && mountUid != 0 && uidAt(now) == mountUid) && !overlay.isShownBy(entry)) {
+                now = null; // another mount under this mount's old ID: this one is gone
+            }
+            if (now != null && lost != null && !moved) {
                 throw lost;
+            }
+            if (now != null && moved) {
+                found = unmountOnce(now, flags, 0);
             }
             if (found != 0 && now != null) {
                 Path where = PathBytes.toPath(now);
                 throw Errors.precheck("EBUSY", "umount2", where.toString(), "unmount " + target, "another mount (ID "
                         + found + ") now covers this overlay (ID " + mountId + ") on " + where
-                        + (Arrays.equals(now, targetBytes) ? "" : ", where it was moved from " + target)
+                        + (moved ? ", where it was moved from " + target : "")
                         + "; it was left alone: unmount that one first, then close this");
             }
         }
@@ -130,17 +132,12 @@ public final class OverlayMount implements Closeable {
         }
     }
 
-    /** Whether a mount table entry shows this overlay's source and layers. */
-    private boolean isThisOverlay(MountTable.Entry e) {
-        if (!overlay.source().equals(PathBytes.decode(e.source)) || e.lowerdirs.size() != overlay.lowerdirs().size()) {
-            return false;
+    private long uidAt(byte[] path) {
+        try {
+            return kernel.mountUid(path);
+        } catch (SyscallException e) {
+            return 0;
         }
-        for (int i = 0; i < e.lowerdirs.size(); i++) {
-            if (!Arrays.equals(e.lowerdirs.get(i), PathBytes.of(overlay.lowerdirs().get(i)))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -150,7 +147,7 @@ public final class OverlayMount implements Closeable {
      */
     private long unmountOnce(byte[] where, int flags, int attempt) throws IOException {
         try {
-            return kernel.unmountIf(where, mountId, flags);
+            return kernel.unmountIf(where, mountId, mountUid, flags);
         } catch (SyscallException e) {
             if (attempt < BUSY_RETRIES && "EBUSY".equals(Errno.name(e.errno()))) {
                 try {

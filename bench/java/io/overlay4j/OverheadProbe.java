@@ -19,15 +19,19 @@ import java.util.List;
 public final class OverheadProbe {
     private static final Kernel NOTHING = new Kernel() {
         public long mount(byte[] spec, int flags, io.overlay4j.internal.Directory target, int strategy,
-                int[] flagsSeen) {
-            flagsSeen[0] = flags & ~io.overlay4j.internal.Jni.MOUNT_STRICT_PATHS;
+                long[] made) {
+            made[1] = flags & ~io.overlay4j.internal.Jni.MOUNT_STRICT_PATHS;
             return 1;
+        }
+
+        public long mountUid(byte[] path) {
+            return 0;
         }
 
         public void unmount(byte[] target, int flags) {
         }
 
-        public long unmountIf(byte[] target, long mountId, int flags) {
+        public long unmountIf(byte[] target, long mountId, long mountUid, int flags) {
             return 0;
         }
 

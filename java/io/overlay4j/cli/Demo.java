@@ -162,8 +162,18 @@ final class Demo {
         }
         Path merged = dir.resolve("merged");
         if (Files.isDirectory(merged) && io.overlay4j.Mounts.isMountPoint(merged)) {
-            throw new UsageException(merged + " is still mounted from an earlier demo --keep; unmount it first: "
-                    + "java -jar overlay4j.jar umount " + merged);
+            throw new UsageException(merged + " is still mounted from an earlier demo (run with --keep, or killed "
+                    + "before it could unmount); unmount it first: java -jar overlay4j.jar umount " + merged);
+        }
+        // Never reach into a mount someone placed in it: look at everything before deleting anything.
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.equals(dir))
+                    .collect(Collectors.toList())) {
+                if (io.overlay4j.Mounts.isMountPoint(p)) {
+                    throw new UsageException(p + " is a mount point inside an earlier demo's directory; unmount it "
+                            + "first, or give another DIR");
+                }
+            }
         }
         for (String name : names) {
             delete(dir.resolve(name));

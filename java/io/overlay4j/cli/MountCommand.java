@@ -276,7 +276,8 @@ final class MountCommand {
     /**
      * "SOURCE on TARGET type overlay (OPTIONS)", as mount(8) prints it: OPTIONS are the
      * per-mount options then the overlay's, "ro" first when either is read-only, else "rw";
-     * control characters of the target as '?'.
+     * control characters as '?' (mount(8) does so in the target; here in every field, so that
+     * no name can fake a line).
      */
     private static void list(PrintStream out) throws IOException {
         for (MountTable.Entry e : MountTable.overlays()) {
@@ -291,12 +292,17 @@ final class MountCommand {
                 }
             }
             merged.add(0, ro ? "ro" : "rw");
-            StringBuilder target = new StringBuilder();
-            for (byte b : e.target) {
-                target.append(b >= 0 && b < 0x20 || b == 0x7f ? '?' : (char) (b & 0xff));
-            }
-            Arguments.println(out, new String(e.source, StandardCharsets.ISO_8859_1) + " on " + target
-                    + " type overlay (" + String.join(",", merged) + ")");
+            Arguments.println(out, printable(e.source) + " on " + printable(e.target) + " type overlay ("
+                    + printable(String.join(",", merged).getBytes(StandardCharsets.ISO_8859_1)) + ")");
         }
+    }
+
+    /** Bytes with control characters as '?', as mount(8) prints a target: no name can start a line. */
+    private static String printable(byte[] bytes) {
+        StringBuilder s = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            s.append(b >= 0 && b < 0x20 || b == 0x7f ? '?' : (char) (b & 0xff));
+        }
+        return s.toString();
     }
 }

@@ -137,8 +137,8 @@ final class UmountCommand {
                                 + "mount point; overlay4j unmounts overlays only (use umount(8) for other mounts)"));
                 Mounts.unmount(overlay, options.toArray(new UnmountOption[0]));
                 if (verbose) { // on stderr, as umount(8) says it
-                    Arguments.println(err, "umount: " + Arguments.display(overlay.target()) + " (" + overlay.source()
-                            + ") unmounted");
+                    Arguments.println(err, "umount: " + Arguments.display(overlay.target()) + " ("
+                            + Arguments.escape(overlay.source()) + ") unmounted");
                 }
             } catch (Exception e) {
                 int code = quiet && notMounted(e) ? Main.FAILED : report.applyAsInt(e);

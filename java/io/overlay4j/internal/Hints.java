@@ -30,6 +30,13 @@ final class Hints {
                         ? "the mount is busy: close files and leave directories under it, or use UnmountOption.DETACH "
                                 + "(umount -l on the command line)"
                         : "the upperdir or workdir is in use by another overlay mount; give each mount its own";
+            case "ESTALE":
+                // overlay4j's own ESTALE (a directory changed since build()) comes with its words.
+                return unmount || kernelExplained ? null
+                        : "with index=on (or nfs_export=on) an upperdir is tied to the lower layers it was first "
+                                + "mounted with, and the kernel found others (its log, dmesg, says 'failed to verify "
+                                + "upper root origin'): mount it with those lowers, or start from a fresh upperdir "
+                                + "and workdir";
             case "EINVAL":
                 if (unmount) {
                     return "the path is not a mount point";

@@ -26,7 +26,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 4;
+    @Native public static final int INTERFACE_VERSION = 5;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -42,15 +42,22 @@ public final class Jni {
     /**
      * Mounts the overlay spec (see {@link OverlaySpec}) on target, which must still be the
      * directory targetId (device, inode, mount ID) names; returns the new mount's ID (0: unknown)
-     * and puts the MOUNT_* flags the new mount has into flagsSeen[0] ({@link #FLAGS_UNKNOWN}: not known).
+     * and puts its never-reused ID (0: unknown) into made[0] and the MOUNT_* flags it has into
+     * made[1] ({@link #FLAGS_UNKNOWN}: not known).
      */
-    static native long mount(byte[] spec, int flags, byte[] target, long[] targetId, int strategy, int[] flagsSeen)
+    static native long mount(byte[] spec, int flags, byte[] target, long[] targetId, int strategy, long[] made)
             throws SyscallException;
+
+    /** The never-reused ID of the mount on top of path (0: the kernel has none). */
+    static native long mountUid(byte[] path) throws SyscallException;
 
     static native void unmount(byte[] target, int flags) throws SyscallException;
 
-    /** Unmounts target if mountId is on top: 0 when done, else the ID of the mount found there. */
-    static native long unmountIf(byte[] target, long mountId, int flags) throws SyscallException;
+    /**
+     * Unmounts target if the mount with mountUid (or, when 0, mountId) is on top: 0 when done,
+     * else the ID of the mount found there.
+     */
+    static native long unmountIf(byte[] target, long mountId, long mountUid, int flags) throws SyscallException;
 
     /**
      * Opens path as a directory: returns its canonical path, and puts its device, inode, mount ID

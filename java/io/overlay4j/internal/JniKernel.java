@@ -12,14 +12,19 @@ final class JniKernel implements Kernel {
     }
 
     @Override
-    public long mount(byte[] spec, int flags, Directory target, int strategy, int[] flagsSeen)
+    public long mount(byte[] spec, int flags, Directory target, int strategy, long[] made)
             throws SyscallException {
-        return Jni.mount(spec, flags, target.bytes, target.id, strategy, flagsSeen);
+        return Jni.mount(spec, flags, target.bytes, target.id, strategy, made);
     }
 
     @Override
-    public long unmountIf(byte[] target, long mountId, int flags) throws SyscallException {
-        return Jni.unmountIf(target, mountId, flags);
+    public long unmountIf(byte[] target, long mountId, long mountUid, int flags) throws SyscallException {
+        return Jni.unmountIf(target, mountId, mountUid, flags);
+    }
+
+    @Override
+    public long mountUid(byte[] path) throws SyscallException {
+        return Jni.mountUid(path);
     }
 
     @Override

@@ -237,7 +237,10 @@ public final class Layers {
             }
             for (byte[] layer : layers) {
                 try {
-                    if (Directory.resolve(layer).fsType == OVERLAYFS_MAGIC) {
+                    Directory d = Directory.resolve(layer);
+                    // An overlay mounted over its own lowerdir covers that name: what is seen there is
+                    // the overlay itself, not its layer, which tells nothing.
+                    if (d.fsType == OVERLAYFS_MAGIC && d.mountId() != mountId) {
                         return "the overlay mounted on " + PathBytes.toPath(e.target) + " (mount ID " + mountId
                                 + "), whose layer " + PathBytes.toPath(layer) + " is on an overlay itself";
                     }

@@ -57,8 +57,8 @@ public final class OverlayOptions {
         }
         List<String> allowed = VALUES.get(key);
         if (allowed != null && (value == null || !allowed.contains(value))) {
-            throw new IllegalArgumentException("option " + key + " takes one of " + String.join(", ", allowed)
-                    + ", not " + (value == null ? "no value" : "\"" + value + "\""));
+            throw new IllegalArgumentException("option " + key + " takes a value, one of " + String.join(", ", allowed)
+                    + (value == null ? "" : ", not \"" + value + "\""));
         }
         if (FLAGS.contains(key) && value != null) {
             throw new IllegalArgumentException("option " + key + " is a flag and takes no value");
@@ -121,6 +121,10 @@ public final class OverlayOptions {
         return b.append(s.length() > 78 ? "...\"" : "\"").toString();
     }
 
+    /** Said with a userxattr conflict: the caller may not have asked for it. */
+    private static final String USERXATTR_ADDED = " (overlay4j adds userxattr by itself in a user namespace; "
+            + "Builder.userxattr(false) keeps it off)";
+
     /** Combinations the kernel would refuse (or silently ignore) with only a line in dmesg. */
     public static void checkAll(Map<String, String> options, boolean hasUpper) throws IOException {
         if (options.containsKey("volatile") && !hasUpper) {
@@ -136,12 +140,12 @@ public final class OverlayOptions {
         // fs/overlayfs/params.c refuses these with only a line in dmesg.
         if (options.containsKey("userxattr") && "on".equals(options.get("metacopy"))) {
             throw invalid("options userxattr and metacopy=on conflict: an unprivileged overlay cannot trust "
-                    + "metacopy xattrs; drop metacopy=on");
+                    + "metacopy xattrs; drop metacopy=on" + USERXATTR_ADDED);
         }
         String redirect = options.get("redirect_dir");
         if (options.containsKey("userxattr") && redirect != null && !redirect.equals("nofollow")) {
             throw invalid("options userxattr and redirect_dir=" + redirect + " conflict: with userxattr the kernel "
-                    + "takes only redirect_dir=nofollow; drop redirect_dir or set it to nofollow");
+                    + "takes only redirect_dir=nofollow; drop redirect_dir or set it to nofollow" + USERXATTR_ADDED);
         }
         if ("on".equals(options.get("nfs_export")) && "off".equals(options.get("index"))) {
             throw invalid("options nfs_export=on and index=off conflict: NFS export needs the index; drop index=off");

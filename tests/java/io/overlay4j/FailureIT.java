@@ -237,7 +237,7 @@ class FailureIT extends MountTestBase {
     @Test
     void badOptionValuesFailAtOnce() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rw().option("index", "maybe"));
-        assertEquals("option index takes one of on, off, not \"maybe\"", e.getMessage());
+        assertEquals("option index takes a value, one of on, off, not \"maybe\"", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> rw().option("volatile", "yes"));
         assertThrows(IllegalArgumentException.class, () -> rw().option("redirect_dir"));
     }

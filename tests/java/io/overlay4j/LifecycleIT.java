@@ -284,4 +284,102 @@ class LifecycleIT extends MountTestBase {
             Processes.succeed("umount", small.toString());
         }
     }
+
+    /** The kernel gives the ID of a mount that is gone to the next one: close() must tell them apart. */
+    @Test
+    void closeLeavesAMountThatGotItsIdAfterItWasGone() throws Exception {
+        OverlayMount ours = withUpper().mount(l.merged);
+        Processes.succeed("umount", l.merged.toString()); // behind its back
+        Path other = Files.createDirectory(tmp.resolve("other"));
+        Files.write(other.resolve("theirs.txt"), "theirs".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long theirs = mountTheirsUntilIdIs(other, ours.mountId());
+        try {
+            ours.close();
+            assertFalse(ours.isMounted());
+            assertTrue(Mounts.isMountPoint(l.merged), "their mount with our old ID " + theirs + " is left alone");
+            assertEquals("theirs", Layout.read(l.merged.resolve("theirs.txt")));
+            // Nor does a stale claim of ours refuse a mount: the upperdir is free.
+            Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+            withUpper().mount(elsewhere).close();
+        } finally {
+            Processes.succeed("umount", l.merged.toString());
+            for (int i = 0; Files.exists(tmp.resolve("placeholder" + i)); i++) {
+                Processes.succeed("umount", tmp.resolve("placeholder" + i).toString());
+            }
+        }
+    }
+
+    /**
+     * Mounts an overlay of other layers on merged with mount(8) with the ID wanted: the kernel
+     * gives the lowest free ID, so lower free ones are taken by tmpfs placeholders (under tmp,
+     * so MountGuard removes them) first.
+     */
+    private long mountTheirsUntilIdIs(Path lower, long wanted) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Processes.succeed("mount", "-t", "overlay", "theirs", "-o", "lowerdir=" + lower + ":" + l.lower2,
+                    l.merged.toString());
+            long id = Mounts.overlays().stream().filter(m -> m.target().equals(l.merged)).findFirst()
+                    .orElseThrow(AssertionError::new).mountId();
+            if (id >= wanted) {
+                assertEquals(wanted, id, "the kernel reuses the lowest free mount ID");
+                return id;
+            }
+            Processes.succeed("umount", l.merged.toString());
+            Path placeholder = Files.createDirectory(tmp.resolve("placeholder" + i));
+            Processes.succeed("mount", "-t", "tmpfs", "o4j-placeholder", placeholder.toString());
+        }
+        throw new AssertionError("mount ID " + wanted + " never came back");
+    }
+
+    @Test
+    void aMountWhoseParentWasRenamedStillHoldsItsUpperdir() throws Exception {
+        Path p = Files.createDirectories(tmp.resolve("p"));
+        Path upper = Files.createDirectory(p.resolve("u"));
+        Path work = Files.createDirectory(p.resolve("w"));
+        Path m = Files.createDirectory(p.resolve("m"));
+        OverlayMount first = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(upper).workdir(work).build()
+                .mount(m);
+        Path q = Files.move(p, tmp.resolve("q"));
+        try {
+            Path m2 = Files.createDirectory(q.resolve("m2"));
+            FileSystemException e = assertThrows(FileSystemException.class, () -> Overlay.builder()
+                    .lowerdirs(l.lower1, l.lower2).upperdir(q.resolve("u")).workdir(q.resolve("w")).build().mount(m2));
+            assertEquals("EBUSY", errno(e));
+            assertTrue(e.getMessage().contains("is in use by the overlay4j mount of this process"), e.getMessage());
+        } finally {
+            first.close();
+        }
+        assertFalse(Mounts.isMountPoint(q.resolve("m")));
+    }
+
+    @Test
+    void aDowngradeToTheModulesDefaultIsWarnedToo() throws Exception {
+        Path ramfs = Files.createDirectory(tmp.resolve("ramfs"));
+        Processes.succeed("mount", "-t", "ramfs", "o4j-ramfs", ramfs.toString());
+        try {
+            Path lower = Files.createDirectory(ramfs.resolve("lower"));
+            RecordingLogger.clear();
+            // No file handles on ramfs: the kernel falls back to index=off, which it does not show.
+            try (OverlayMount m = Overlay.builder().lowerdirs(lower, l.lower2).upperdir(l.upper).workdir(l.work)
+                    .option("index", "on").build().mount(l.merged)) {
+                assertTrue(RecordingLogger.events().stream().anyMatch(s -> s.startsWith("WARN")
+                        && s.contains("was asked index=on and the kernel uses index=off")),
+                        RecordingLogger.events().toString());
+            }
+        } finally {
+            Processes.succeed("umount", ramfs.toString());
+        }
+    }
+
+    @Test
+    void anOverlayOverItsOwnLowerdirIsNoStack() throws Exception {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.createDirectory(data.resolve("sub"));
+        Path u1 = Files.createDirectory(tmp.resolve("u1"));
+        Path w1 = Files.createDirectory(tmp.resolve("w1"));
+        try (OverlayMount inPlace = Overlay.builder().lowerdirs(data).upperdir(u1).workdir(w1).build().mount(data)) {
+            Overlay.builder().lowerdirs(data.resolve("sub"), l.lower2).build().mount(l.merged).close();
+            assertTrue(inPlace.isMounted());
+        }
+    }
 }

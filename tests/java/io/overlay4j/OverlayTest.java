@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
@@ -141,7 +142,7 @@ class OverlayTest {
         OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
         SyscallException ebusy = new SyscallException(Errno.value("EBUSY"), "umount2", null, null);
         // A few quick retries first (a path lookup in progress is transient), then EBUSY is reported.
-        when(kernel.unmountIf(any(), eq(4242L), anyInt())).thenThrow(ebusy, ebusy, ebusy, ebusy, ebusy, ebusy)
+        when(kernel.unmountIf(any(), eq(4242L), anyLong(), anyInt())).thenThrow(ebusy, ebusy, ebusy, ebusy, ebusy, ebusy)
                 .thenReturn(0L);
         FileSystemException busy = assertThrows(FileSystemException.class, m::close);
         assertEquals("EBUSY", ((ErrnoException) busy).errnoName());
@@ -149,14 +150,14 @@ class OverlayTest {
         m.close();
         m.close();
         assertFalse(m.isMounted());
-        verify(kernel, times(7)).unmountIf(any(), eq(4242L), eq(0));
+        verify(kernel, times(7)).unmountIf(any(), eq(4242L), anyLong(), eq(0));
     }
 
     @Test
     void unmountOptionsBecomeFlags() throws Exception {
         OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
         m.unmount(UnmountOption.DETACH, UnmountOption.NOFOLLOW);
-        verify(kernel).unmountIf(any(), eq(4242L), eq(Jni.UNMOUNT_DETACH | Jni.UNMOUNT_NOFOLLOW));
+        verify(kernel).unmountIf(any(), eq(4242L), anyLong(), eq(Jni.UNMOUNT_DETACH | Jni.UNMOUNT_NOFOLLOW));
     }
 
     private FileSystemException mountFailingWith(String errnoName, String op, String path, String log)
@@ -222,7 +223,7 @@ class OverlayTest {
         RecordingLogger.failNextDebug();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ov.mount(target));
         assertEquals("logger failure injected by the test", e.getMessage());
-        verify(kernel).unmountIf(any(), eq(4242L), eq(Jni.UNMOUNT_DETACH));
+        verify(kernel).unmountIf(any(), eq(4242L), anyLong(), eq(Jni.UNMOUNT_DETACH));
         ov.mount(target).close(); // the target is free again
     }
 
