@@ -30,25 +30,15 @@ _Static_assert(io_overlay4j_internal_Jni_STRATEGY_FD == O4J_STRATEGY_FD, "strate
 _Static_assert(io_overlay4j_internal_Jni_STRATEGY_STRING == O4J_STRATEGY_STRING, "strategy");
 _Static_assert(io_overlay4j_internal_Jni_STRATEGY_LEGACY == O4J_STRATEGY_LEGACY, "strategy");
 
-static jclass syscall_exception;
-static jmethodID syscall_exception_init;
-
+/* The shim keeps no reference to any class: a global reference would pin the class
+ * loader that loaded it, and with it every copy of the application an app server
+ * redeploys. Exceptions are rare, so their class is looked up when one is thrown
+ * (FindClass in a native method searches the loader of the class that declares it). */
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
 {
-    JNIEnv *env;
-    jclass local;
-
+    (void)vm;
     (void)reserved;
-    if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
-        return JNI_ERR;
-    local = (*env)->FindClass(env, "io/overlay4j/internal/SyscallException");
-    if (!local)
-        return JNI_ERR;
-    syscall_exception = (*env)->NewGlobalRef(env, local);
-    (*env)->DeleteLocalRef(env, local);
-    syscall_exception_init =
-        (*env)->GetMethodID(env, syscall_exception, "<init>", "(ILjava/lang/String;[B[B)V");
-    return syscall_exception && syscall_exception_init ? JNI_VERSION_1_8 : JNI_ERR;
+    return JNI_VERSION_1_8;
 }
 
 static jbyteArray to_bytes(JNIEnv *env, const char *s)
@@ -70,13 +60,16 @@ static void throw_syscall(JNIEnv *env, int err, const char *op, const char *path
     jstring jop = (*env)->NewStringUTF(env, op);
     jbyteArray jpath = to_bytes(env, path);
     jbyteArray jlog = to_bytes(env, log && *log ? log : NULL);
+    jclass cls;
+    jmethodID init;
     jobject ex;
 
-    if ((*env)->ExceptionCheck(env))
+    if ((*env)->ExceptionCheck(env) || !(cls = (*env)->FindClass(env, "io/overlay4j/internal/SyscallException")))
         return;
-    ex = (*env)->NewObject(env, syscall_exception, syscall_exception_init, err, jop, jpath, jlog);
-    if (ex)
+    if ((init = (*env)->GetMethodID(env, cls, "<init>", "(ILjava/lang/String;[B[B)V")) &&
+        (ex = (*env)->NewObject(env, cls, init, err, jop, jpath, jlog)))
         (*env)->Throw(env, (jthrowable)ex);
+    (*env)->DeleteLocalRef(env, cls);
 }
 
 /* The Java side always sends a well-formed spec; anything else is a bug, not an errno. */

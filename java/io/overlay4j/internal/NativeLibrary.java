@@ -48,18 +48,21 @@ final class NativeLibrary {
     /** Called once per class loader, from Jni's static initializer (the JVM serializes class initialization). */
     static void load() {
         String override = System.getProperty(PATH_PROPERTY);
-        if (override != null && !override.isEmpty()) {
+        boolean given = override != null && !override.isEmpty();
+        String source;
+        byte[] shim;
+        if (given) {
+            // A JVM lets one class loader only load a file: each loader loads its own copy of this one.
+            source = override + " given by -D" + PATH_PROPERTY;
             try {
-                System.load(override);
-            } catch (UnsatisfiedLinkError e) {
-                throw failure("cannot load " + override + " given by -D" + PATH_PROPERTY + ": " + e.getMessage(), e);
+                shim = Files.readAllBytes(Paths.get(override));
+            } catch (IOException | RuntimeException e) {
+                throw new UnsatisfiedLinkError("overlay4j: cannot load " + source + ": cannot read it (" + e + ")");
             }
-            checkInterface(override);
-            return;
+        } else {
+            source = "io/overlay4j/native/" + platform() + "/" + LIBRARY;
+            shim = verified(source);
         }
-        String platform = platform();
-        String resource = "io/overlay4j/native/" + platform + "/" + LIBRARY;
-        byte[] shim = verified(resource);
         List<String> attempts = new ArrayList<>();
         List<Path> tried = new ArrayList<>();
         for (int i = 0; i < CANDIDATES; i++) {
@@ -70,13 +73,14 @@ final class NativeLibrary {
             tried.add(parent);
             String loaded = tryLoad(shim, parent, attempts);
             if (loaded != null) {
-                checkInterface(loaded);
+                checkInterface(given ? override : loaded);
                 return;
             }
         }
-        throw failure("could not load " + resource + " from any directory: " + String.join("; ", attempts)
+        String why = "could not load " + source + " from any directory: " + String.join("; ", attempts)
                 + ". Set -D" + TMPDIR_PROPERTY + "=DIR to a writable directory on a filesystem mounted without "
-                + "noexec", null);
+                + "noexec";
+        throw given ? new UnsatisfiedLinkError("overlay4j: " + why) : failure(why, null);
     }
 
     /** Extracts and loads the shim under parent; null (and a note in attempts) when that directory cannot serve. */

@@ -166,6 +166,56 @@ class LoaderIT {
         }
     }
 
+    /**
+     * An app server redeploying: each deployment a fresh class loader that loads the shim and
+     * has it throw; once undeployed, every loader must be collected (the shim pins none).
+     */
+    @Test
+    void redeploysLeaveNoClassLoaderBehind() throws Exception {
+        assertEquals(0, redeployThrice(), "class loaders still reachable after 3 redeploys");
+    }
+
+    /** The same with -Doverlay4j.native.path, which each class loader loads a copy of. */
+    @Test
+    void nativePathServesEveryClassLoader() throws Exception {
+        Path lib = tmp.resolve("liboverlay4j.so");
+        try (ZipFile in = new ZipFile(jar.toFile())) {
+            Files.write(lib, Processes.readAll(in.getInputStream(in.getEntry(SHIM))));
+        }
+        System.setProperty("overlay4j.native.path", lib.toString());
+        try {
+            assertEquals(0, redeployThrice(), "class loaders still reachable after 3 redeploys");
+        } finally {
+            System.clearProperty("overlay4j.native.path");
+        }
+    }
+
+    /** Three deploy/undeploy rounds; returns how many of their class loaders could not be collected. */
+    private int redeployThrice() throws Exception {
+        List<java.lang.ref.WeakReference<ClassLoader>> loaders = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            loaders.add(deployOnce());
+        }
+        for (int i = 0; i < 100 && loaders.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return (int) loaders.stream().filter(r -> r.get() != null).count();
+    }
+
+    private java.lang.ref.WeakReference<ClassLoader> deployOnce() throws Exception {
+        URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+        Method isMountPoint = loader.loadClass("io.overlay4j.Mounts").getMethod("isMountPoint", Path.class);
+        assertEquals(Boolean.TRUE, isMountPoint.invoke(null, Paths.get("/")));
+        try {
+            isMountPoint.invoke(null, tmp.resolve("missing"));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            assertTrue(e.getCause() instanceof java.nio.file.NoSuchFileException, String.valueOf(e.getCause()));
+        }
+        loader.close();
+        return new java.lang.ref.WeakReference<>(loader);
+    }
+
     @Test
     void corruptedShimIsRefused() throws Exception {
         Path bad = tmp.resolve("corrupted.jar");
