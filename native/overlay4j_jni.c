@@ -1,9 +1,18 @@
 /*
  * The JNI layer: converts Java arguments to the C core's and throws
  * io.overlay4j.internal.SyscallException on failure. No mount logic here.
+ *
+ * The natives are bound with RegisterNatives, not by their mangled names, so that
+ * the classes may live in another package: a shaded jar relocates io.overlay4j to
+ * com.example.shaded.io.overlay4j. The Java side names the library file after the
+ * package the classes are in ("liboverlay4j-com.example.shaded.io.overlay4j.internal.so");
+ * JNI_OnLoad reads its own file name back and binds to that package.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <jni.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,15 +39,45 @@ _Static_assert(io_overlay4j_internal_Jni_STRATEGY_FD == O4J_STRATEGY_FD, "strate
 _Static_assert(io_overlay4j_internal_Jni_STRATEGY_STRING == O4J_STRATEGY_STRING, "strategy");
 _Static_assert(io_overlay4j_internal_Jni_STRATEGY_LEGACY == O4J_STRATEGY_LEGACY, "strategy");
 
-/* The shim keeps no reference to any class: a global reference would pin the class
- * loader that loaded it, and with it every copy of the application an app server
- * redeploys. Exceptions are rare, so their class is looked up when one is thrown
- * (FindClass in a native method searches the loader of the class that declares it). */
-JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+/* The internal package as a JNI class-name prefix ("io/overlay4j/internal/"), read from
+ * this library's file name. A string, not a reference: the shim keeps no reference to
+ * any class, which would pin the class loader that loaded it, and with it every copy
+ * of the application an app server redeploys. Each class loader loads its own copy of
+ * the library, so each copy has its own. */
+static char package[512] = "io/overlay4j/internal/";
+
+static void read_package(void)
 {
-    (void)vm;
-    (void)reserved;
-    return JNI_VERSION_1_8;
+    static const char prefix[] = "liboverlay4j-", suffix[] = ".so";
+    Dl_info info;
+    const char *name;
+    size_t n;
+
+    if (!dladdr((void *)read_package, &info) || !info.dli_fname)
+        return;
+    name = strrchr(info.dli_fname, '/');
+    name = name ? name + 1 : info.dli_fname;
+    n = strlen(name);
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0 || n <= sizeof prefix - 1 + sizeof suffix - 1 ||
+        strcmp(name + n - (sizeof suffix - 1), suffix) != 0)
+        return; /* another name (a build of its own, loaded by path): the default package */
+    n -= sizeof prefix - 1 + sizeof suffix - 1;
+    if (n + 2 > sizeof package)
+        return;
+    memcpy(package, name + sizeof prefix - 1, n);
+    package[n] = '/';
+    package[n + 1] = '\0';
+    for (char *c = package; *c; c++)
+        if (*c == '.')
+            *c = '/';
+}
+
+static jclass find_class(JNIEnv *env, const char *simple_name)
+{
+    char name[sizeof package + 32];
+
+    snprintf(name, sizeof name, "%s%s", package, simple_name);
+    return (*env)->FindClass(env, name);
 }
 
 static jbyteArray to_bytes(JNIEnv *env, const char *s)
@@ -64,7 +103,7 @@ static void throw_syscall(JNIEnv *env, int err, const char *op, const char *path
     jmethodID init;
     jobject ex;
 
-    if ((*env)->ExceptionCheck(env) || !(cls = (*env)->FindClass(env, "io/overlay4j/internal/SyscallException")))
+    if ((*env)->ExceptionCheck(env) || !(cls = find_class(env, "SyscallException")))
         return;
     if ((init = (*env)->GetMethodID(env, cls, "<init>", "(ILjava/lang/String;[B[B)V")) &&
         (ex = (*env)->NewObject(env, cls, init, err, jop, jpath, jlog)))
@@ -171,7 +210,7 @@ static void get_id(JNIEnv *env, jlongArray array, struct o4j_id *id)
 
 /* Returns the new mount's ID: a primitive, so nothing can fail in here after the
  * mount exists and leave it behind unreported. */
-JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
+static jlong JNICALL jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
                                                               jint flags, jbyteArray target,
                                                               jlongArray target_id, jint strategy,
                                                               jlongArray made)
@@ -201,7 +240,7 @@ JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mount(JNIEnv *env, jclass
     return mount_id;
 }
 
-JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mountUid(JNIEnv *env, jclass cls, jbyteArray path)
+static jlong JNICALL jni_mountUid(JNIEnv *env, jclass cls, jbyteArray path)
 {
     char buf[512];
     char *p = copy_in(env, path, buf, sizeof buf, NULL);
@@ -218,7 +257,7 @@ JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_mountUid(JNIEnv *env, jcl
     return (jlong)uid;
 }
 
-JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclass cls,
+static void JNICALL jni_unmount(JNIEnv *env, jclass cls,
                                                                jbyteArray target, jint flags)
 {
     char buf[512];
@@ -234,7 +273,7 @@ JNIEXPORT void JNICALL Java_io_overlay4j_internal_Jni_unmount(JNIEnv *env, jclas
     release(dest, buf);
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNIEnv *env, jclass cls,
+static jbyteArray JNICALL jni_resolveDirectory(JNIEnv *env, jclass cls,
                                                                               jbyteArray path,
                                                                               jlongArray id)
 {
@@ -260,7 +299,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_resolveDirectory(JNI
     return result;
 }
 
-JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_unmountIf(JNIEnv *env, jclass cls,
+static jlong JNICALL jni_unmountIf(JNIEnv *env, jclass cls,
                                                                   jbyteArray target, jlong mount_id,
                                                                   jlong mount_uid, jint flags)
 {
@@ -279,14 +318,14 @@ JNIEXPORT jlong JNICALL Java_io_overlay4j_internal_Jni_unmountIf(JNIEnv *env, jc
     return rc == 1 ? (jlong)found : 0;
 }
 
-JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_probeStrategy(JNIEnv *env, jclass cls)
+static jint JNICALL jni_probeStrategy(JNIEnv *env, jclass cls)
 {
     (void)env;
     (void)cls;
     return (jint)o4j_probe_strategy();
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_formatOptions(JNIEnv *env, jclass cls,
+static jbyteArray JNICALL jni_formatOptions(JNIEnv *env, jclass cls,
                                                                            jbyteArray spec)
 {
     struct decoded d;
@@ -307,7 +346,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_formatOptions(JNIEnv
     return result;
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_decodeMountinfo(JNIEnv *env, jclass cls,
+static jbyteArray JNICALL jni_decodeMountinfo(JNIEnv *env, jclass cls,
                                                                              jbyteArray line)
 {
     char buf[1024];
@@ -332,7 +371,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_decodeMountinfo(JNIE
     return result;
 }
 
-JNIEXPORT jstring JNICALL Java_io_overlay4j_internal_Jni_errnoName(JNIEnv *env, jclass cls,
+static jstring JNICALL jni_errnoName(JNIEnv *env, jclass cls,
                                                                   jint errnum)
 {
     const char *name = o4j_errno_name(errnum);
@@ -341,7 +380,7 @@ JNIEXPORT jstring JNICALL Java_io_overlay4j_internal_Jni_errnoName(JNIEnv *env, 
     return name ? (*env)->NewStringUTF(env, name) : NULL;
 }
 
-JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_errnoValue(JNIEnv *env, jclass cls,
+static jint JNICALL jni_errnoValue(JNIEnv *env, jclass cls,
                                                                 jstring name)
 {
     const char *s = (*env)->GetStringUTFChars(env, name, NULL);
@@ -355,7 +394,7 @@ JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_errnoValue(JNIEnv *env, jc
     return value;
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_strerror(JNIEnv *env, jclass cls,
+static jbyteArray JNICALL jni_strerror(JNIEnv *env, jclass cls,
                                                                     jint errnum)
 {
     char buf[256];
@@ -364,9 +403,47 @@ JNIEXPORT jbyteArray JNICALL Java_io_overlay4j_internal_Jni_strerror(JNIEnv *env
     return to_bytes(env, o4j_strerror(errnum, buf, sizeof buf));
 }
 
-JNIEXPORT jint JNICALL Java_io_overlay4j_internal_Jni_interfaceVersion(JNIEnv *env, jclass cls)
+static jint JNICALL jni_interfaceVersion(JNIEnv *env, jclass cls)
 {
     (void)env;
     (void)cls;
     return io_overlay4j_internal_Jni_INTERFACE_VERSION;
+}
+
+static const JNINativeMethod methods[] = {
+    {"interfaceVersion", "()I", (void *)jni_interfaceVersion},
+    {"mount", "([BI[B[JI[J)J", (void *)jni_mount},
+    {"mountUid", "([B)J", (void *)jni_mountUid},
+    {"unmount", "([BI)V", (void *)jni_unmount},
+    {"unmountIf", "([BJJI)J", (void *)jni_unmountIf},
+    {"resolveDirectory", "([B[J)[B", (void *)jni_resolveDirectory},
+    {"probeStrategy", "()I", (void *)jni_probeStrategy},
+    {"formatOptions", "([B)[B", (void *)jni_formatOptions},
+    {"decodeMountinfo", "([B)[B", (void *)jni_decodeMountinfo},
+    {"errnoName", "(I)Ljava/lang/String;", (void *)jni_errnoName},
+    {"errnoValue", "(Ljava/lang/String;)I", (void *)jni_errnoValue},
+    {"strerror", "(I)[B", (void *)jni_strerror},
+};
+
+/* Binds the natives to the Jni class of the package the file name gives. When they do
+ * not match (a shim from another build), only interfaceVersion is bound, so that the
+ * Java side reports the mismatch rather than a bare UnsatisfiedLinkError. */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    JNIEnv *env;
+    jclass jni;
+
+    (void)reserved;
+    if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+        return JNI_ERR;
+    read_package();
+    if (!(jni = find_class(env, "Jni")))
+        return JNI_ERR; /* the pending NoClassDefFoundError names the class looked for */
+    if ((*env)->RegisterNatives(env, jni, methods, sizeof methods / sizeof methods[0]) != 0) {
+        (*env)->ExceptionClear(env);
+        (*env)->RegisterNatives(env, jni, methods, 1);
+        (*env)->ExceptionClear(env);
+    }
+    (*env)->DeleteLocalRef(env, jni);
+    return JNI_VERSION_1_8;
 }

@@ -40,6 +40,12 @@ final class NativeLibrary {
     static final String KEEP_PROPERTY = "overlay4j.native.keep";
     static final List<String> PLATFORMS = Arrays.asList("linux-x86_64", "linux-aarch64");
     private static final String LIBRARY = "liboverlay4j.so";
+    /**
+     * The name the shim is loaded under: it carries the package these classes are in, which a
+     * shaded jar may have relocated, for the shim's JNI_OnLoad to bind its natives there.
+     */
+    private static final String LOADED_NAME = "liboverlay4j-"
+            + NativeLibrary.class.getName().substring(0, NativeLibrary.class.getName().lastIndexOf('.')) + ".so";
     private static final String DIR_PREFIX = "overlay4j-";
 
     private NativeLibrary() {
@@ -93,7 +99,7 @@ final class NativeLibrary {
             attempts.add(parent + ": cannot create a directory there (" + e + ")");
             return null;
         }
-        Path lib = dir.resolve(LIBRARY);
+        Path lib = dir.resolve(LOADED_NAME);
         // java.io rather than Files.write: the JVM has its classes loaded already. Safe here:
         // nobody else can create anything in this fresh 0700 directory.
         try (FileOutputStream out = new FileOutputStream(lib.toFile())) {
@@ -264,8 +270,11 @@ final class NativeLibrary {
             if (name.startsWith(DIR_PREFIX) && dash > DIR_PREFIX.length() && digits(name, DIR_PREFIX.length(), dash)
                     && !new File("/proc", name.substring(DIR_PREFIX.length(), dash)).exists()) {
                 Path dir = parent.resolve(name);
-                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteQuietly(dir.resolve(LIBRARY));
+                String[] files = dir.toFile().list();
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && files != null) {
+                    for (String file : files) {
+                        deleteQuietly(dir.resolve(file));
+                    }
                     deleteQuietly(dir);
                 }
             }

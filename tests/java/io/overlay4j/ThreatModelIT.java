@@ -144,7 +144,7 @@ class ThreatModelIT {
         assertTrue(extracted.getFileName().toString().matches("overlay4j-[0-9]+-[0-9a-z]+"), extracted.toString());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(extracted)));
         String filePerms = PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                extracted.resolve("liboverlay4j.so")));
+                extracted.resolve("liboverlay4j-io.overlay4j.internal.so")));
         assertFalse(filePerms.charAt(4) == 'w' || filePerms.charAt(7) == 'w', filePerms);
     }
 }
