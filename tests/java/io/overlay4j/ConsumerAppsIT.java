@@ -11,16 +11,18 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * An application that shades overlay4j with maven-shade-plugin and relocates it (as people do
+ * Applications built the ways people build them, with Maven in a scratch directory: one that shades
+ * overlay4j with maven-shade-plugin and relocates it (as people do
  * to avoid version clashes) mounts an overlay: the shim binds its natives to the relocated classes.
  */
 @ExtendWith(MountGuard.class)
-class ShadedIT {
+class ConsumerAppsIT {
     @TempDir
     Path tmp;
 
@@ -71,6 +73,58 @@ class ShadedIT {
                 "app.Main", lower1.toString(), lower2.toString(), merged.toString());
         assertEquals(0, r.exit, r.output);
         assertEquals("shaded.o4j.io.overlay4j.Overlay mounted from the shaded jar\n", r.output);
+        assertFalse(Mounts.isMountPoint(merged));
+    }
+
+    /**
+     * A Spring Boot 3.5 fat jar: overlay4j nested in BOOT-INF/lib, read through jar:nested: URLs
+     * by Boot's launcher (Boot 3 needs Java 17: the app runs on the JDK that builds).
+     */
+    @Test
+    void aSpringBootFatJarMounts() throws Exception {
+        Root.assume();
+        String jarName = JarAloneIT.jar().getFileName().toString();
+        String version = jarName.substring("overlay4j-".length(), jarName.length() - ".jar".length());
+        Path repo = tmp.resolve("repo");
+        maven(tmp, "install:install-file", "-Dfile=" + JarAloneIT.jar().toAbsolutePath(), "-DgroupId=io.overlay4j",
+                "-DartifactId=overlay4j", "-Dversion=" + version, "-Dpackaging=jar", "-DlocalRepositoryPath=" + repo);
+        Path app = Files.createDirectories(tmp.resolve("boot/src/main/java/app"));
+        Files.write(app.resolve("Main.java"), ("package app;\n"
+                + "import io.overlay4j.*;\n"
+                + "import java.nio.file.*;\n"
+                + "public class Main { public static void main(String[] a) throws Exception {\n"
+                + "  try (OverlayMount m = Overlay.builder().lowerdirs(Paths.get(a[0]), Paths.get(a[1])).build()\n"
+                + "      .mount(Paths.get(a[2]))) {\n"
+                + "    System.out.println(Main.class.getClassLoader().getClass().getSimpleName() + \" mounted \"\n"
+                + "        + new String(Files.readAllBytes(m.target().resolve(\"hello\")), \"UTF-8\"));\n"
+                + "  } } }\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(tmp.resolve("boot/pom.xml"), ("<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+                + "<modelVersion>4.0.0</modelVersion><groupId>app</groupId><artifactId>boot</artifactId>"
+                + "<version>1</version>\n"
+                + "<properties><maven.compiler.release>17</maven.compiler.release>"
+                + "<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>\n"
+                + "<repositories><repository><id>o4j</id><url>" + repo.toUri() + "</url></repository></repositories>\n"
+                + "<dependencies><dependency><groupId>io.overlay4j</groupId><artifactId>overlay4j</artifactId>"
+                + "<version>" + version + "</version></dependency></dependencies>\n"
+                + "<build><plugins>\n"
+                + "<plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>\n"
+                + "<plugin><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>\n"
+                + "<plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>\n"
+                + "<plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId>"
+                + "<version>3.5.7</version><executions><execution><goals><goal>repackage</goal></goals>"
+                + "<configuration><mainClass>app.Main</mainClass></configuration></execution></executions></plugin>\n"
+                + "</plugins></build></project>\n").getBytes(StandardCharsets.UTF_8));
+        maven(tmp.resolve("boot"), "package");
+        Path lower1 = Files.createDirectory(tmp.resolve("lower1"));
+        Path lower2 = Files.createDirectory(tmp.resolve("lower2"));
+        Path merged = Files.createDirectory(tmp.resolve("merged"));
+        Files.write(lower1.resolve("hello"), "from the fat jar".getBytes(StandardCharsets.UTF_8));
+        String jdk17 = Paths.get(System.getProperty("build.java.home", System.getProperty("java.home")), "bin", "java")
+                .toString();
+        Processes.Result r = Processes.run(jdk17, "-jar", tmp.resolve("boot/target/boot-1.jar").toString(),
+                lower1.toString(), lower2.toString(), merged.toString());
+        assertEquals(0, r.exit, r.output);
+        assertEquals("LaunchedClassLoader mounted from the fat jar\n", r.output);
         assertFalse(Mounts.isMountPoint(merged));
     }
 
