@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * Applications built the ways people build them, with Maven in a scratch directory: one that shades
- * overlay4j with maven-shade-plugin and relocates it (as people do
- * to avoid version clashes) mounts an overlay: the shim binds its natives to the relocated classes.
+ * Applications built the ways people build them, with Maven in a scratch directory: a shaded jar
+ * that relocates overlay4j (as people do to avoid version clashes), whose shim then binds its
+ * natives to the relocated classes, and a Spring Boot fat jar. Each mounts an overlay.
  */
 @ExtendWith(MountGuard.class)
 class ConsumerAppsIT {
