@@ -6,12 +6,24 @@ package io.overlay4j;
  * syscall), its symbolic name, and the operation.
  */
 public interface ErrnoException {
-    /** The errno number, e.g. 16 for EBUSY on Linux x86-64. */
+    /**
+     * The errno number, e.g. 16 for EBUSY on Linux x86-64.
+     *
+     * @return the errno number
+     */
     int errno();
 
-    /** The symbolic name, e.g. {@code "EBUSY"}. */
+    /**
+     * The symbolic name, e.g. {@code "EBUSY"}.
+     *
+     * @return the errno's symbolic name
+     */
     String errnoName();
 
-    /** What failed: {@code "mount"}, {@code "fsconfig"}, {@code "umount2"}, {@code "open"} ... */
+    /**
+     * What failed: {@code "mount"}, {@code "fsconfig"}, {@code "umount2"}, {@code "open"} ...
+     *
+     * @return the name of the operation (usually the syscall) that failed
+     */
     String operation();
 }

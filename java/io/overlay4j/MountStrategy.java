@@ -26,7 +26,11 @@ public enum MountStrategy {
         this.code = code;
     }
 
-    /** The strategies the running kernel supports, best first (probed once, without mounting). */
+    /**
+     * The strategies the running kernel supports, best first (probed once, without mounting).
+     *
+     * @return the supported strategies, best first
+     */
     public static List<MountStrategy> supported() {
         MountStrategy best = ofCode(Kernel.system().bestStrategy());
         List<MountStrategy> list = new ArrayList<>();

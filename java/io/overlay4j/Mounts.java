@@ -29,6 +29,8 @@ public final class Mounts {
     /**
      * Unmounts whatever is mounted on target (umount2(2)).
      *
+     * @param target the mount point
+     * @param options umount2(2) flags
      * @throws java.nio.file.FileSystemException with errno EINVAL when target is not a mount point,
      *         EBUSY when it is in use (see {@link UnmountOption#DETACH})
      */
@@ -39,6 +41,14 @@ public final class Mounts {
     /**
      * Unmounts target, retrying while it is busy (EBUSY) until timeout has passed;
      * then throws the last EBUSY.
+     *
+     * @param target the mount point
+     * @param timeout how long to retry while it is busy
+     * @param options umount2(2) flags
+     * @throws java.nio.file.FileSystemException as {@link #unmount(Path, UnmountOption...)} does, EBUSY once
+     *         timeout has passed
+     * @throws java.io.InterruptedIOException when the thread is interrupted while waiting (its interrupt
+     *         status is set again)
      */
     public static void unmount(Path target, Duration timeout, UnmountOption... options) throws IOException {
         Objects.requireNonNull(timeout, "timeout must not be null");
@@ -63,7 +73,12 @@ public final class Mounts {
         }
     }
 
-    /** The overlay mounts this process sees, in /proc/self/mountinfo order. */
+    /**
+     * The overlay mounts this process sees, in /proc/self/mountinfo order.
+     *
+     * @return the overlay mounts
+     * @throws IOException when /proc/self/mountinfo cannot be read
+     */
     public static List<MountInfo> overlays() throws IOException {
         List<MountInfo> result = new ArrayList<>();
         for (MountTable.Entry e : MountTable.overlays()) {
@@ -90,6 +105,11 @@ public final class Mounts {
      * Unmounts exactly the mount m describes (by its mount ID, on the mount point the table
      * gave): if another mount is on top of that mount point now, or m is gone, nothing is
      * unmounted and a FileSystemException says so (EBUSY; EINVAL when it is gone).
+     *
+     * @param m the mount, as {@link #overlays()} listed it
+     * @param options umount2(2) flags
+     * @throws java.nio.file.FileSystemException EBUSY when another mount covers it, EINVAL when it is gone,
+     *         or the errno of umount2(2)
      */
     public static void unmount(MountInfo m, UnmountOption... options) throws IOException {
         Objects.requireNonNull(m, "mount must not be null");
@@ -111,7 +131,14 @@ public final class Mounts {
         }
     }
 
-    /** Whether path (a directory, symbolic links resolved) is the root of a mount. */
+    /**
+     * Whether path (a directory, symbolic links resolved) is the root of a mount.
+     *
+     * @param path the directory
+     * @return true when path is the root of a mount
+     * @throws java.nio.file.NoSuchFileException when path does not exist
+     * @throws IOException when path or its parent cannot be looked at
+     */
     public static boolean isMountPoint(Path path) throws IOException {
         Objects.requireNonNull(path, "path must not be null");
         String action = "look up the mount of " + path;

@@ -95,6 +95,11 @@ public final class Overlay {
         return Collections.unmodifiableList(paths);
     }
 
+    /**
+     * Starts the description of an overlay.
+     *
+     * @return a new, empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -102,6 +107,7 @@ public final class Overlay {
     /**
      * Mounts this overlay on target, an existing directory.
      *
+     * @param target the mount point, an existing directory
      * @return the mount; closing it unmounts
      * @throws java.nio.file.NoSuchFileException (an {@link ErrnoException}) when target or a layer is missing
      * @throws java.nio.file.AccessDeniedException without CAP_SYS_ADMIN
@@ -211,35 +217,65 @@ public final class Overlay {
         return workBytes;
     }
 
-    /** Canonical lower directories, highest priority first. */
+    /**
+     * Canonical lower directories, highest priority first.
+     *
+     * @return the lower directories, unmodifiable
+     */
     public List<Path> lowerdirs() {
         return lowerdirs;
     }
 
-    /** Canonical data-only lower layers (below all lowerdirs; reached only through metacopy redirects). */
+    /**
+     * Canonical data-only lower layers (below all lowerdirs; reached only through metacopy redirects).
+     *
+     * @return the data-only lower layers, unmodifiable; empty if none
+     */
     public List<Path> datadirs() {
         return datadirs;
     }
 
+    /**
+     * The canonical upper directory, if there is one (without it the overlay is read-only).
+     *
+     * @return the upperdir, or empty
+     */
     public Optional<Path> upperdir() {
         return Optional.ofNullable(upperdir);
     }
 
+    /**
+     * The canonical work directory, if there is one (it comes with an upperdir).
+     *
+     * @return the workdir, or empty
+     */
     public Optional<Path> workdir() {
         return Optional.ofNullable(workdir);
     }
 
-    /** The mount's source as mountinfo shows it: "overlay" unless {@link Builder#source(String)} set another. */
+    /**
+     * The mount's source as mountinfo shows it: "overlay" unless {@link Builder#source(String)} set another.
+     *
+     * @return the source
+     */
     public String source() {
         return source == null ? DEFAULT_SOURCE : source;
     }
 
-    /** The strategy {@link #mount(Path)} uses. */
+    /**
+     * The strategy {@link #mount(Path)} uses.
+     *
+     * @return the strategy
+     */
     public MountStrategy strategy() {
         return strategy;
     }
 
-    /** Whether the mount is read-only (MS_RDONLY). */
+    /**
+     * Whether the mount is read-only (MS_RDONLY).
+     *
+     * @return true for a read-only mount
+     */
     public boolean isReadOnly() {
         return (flags & Jni.MOUNT_RDONLY) != 0;
     }
@@ -247,6 +283,8 @@ public final class Overlay {
     /**
      * Mount flags besides options(), as mount(8) spells them: "ro", "nosuid", "nodev", "noexec",
      * "noatime", "relatime", "nodiratime", "strictatime", "nosymfollow".
+     *
+     * @return the mount flags, unmodifiable
      */
     public List<String> mountFlags() {
         List<String> names = new ArrayList<>();
@@ -268,6 +306,8 @@ public final class Overlay {
     /**
      * The option string exactly as {@code mount -t overlay overlay -o <options()> TARGET}
      * accepts it, with '\', ',' and ':' in paths escaped.
+     *
+     * @return the option string
      */
     public String options() {
         String s = optionString;
@@ -278,7 +318,11 @@ public final class Overlay {
         return s;
     }
 
-    /** Extra options given to the builder, in order; a flag maps to null. */
+    /**
+     * Extra options given to the builder, in order; a flag maps to null.
+     *
+     * @return the extra options, unmodifiable
+     */
     public Map<String, String> extraOptions() {
         return options;
     }
@@ -309,13 +353,23 @@ public final class Overlay {
         private Builder() {
         }
 
-        /** Sets the lower directories, highest priority first (like lowerdir=a:b). */
+        /**
+         * Sets the lower directories, highest priority first (like lowerdir=a:b).
+         *
+         * @param dirs the lower directories, highest priority first
+         * @return this builder
+         */
         public Builder lowerdirs(Path... dirs) {
             Objects.requireNonNull(dirs, "lowerdirs must not be null");
             return lowerdirs(Arrays.asList(dirs));
         }
 
-        /** Sets the lower directories, highest priority first (like lowerdir=a:b). */
+        /**
+         * Sets the lower directories, highest priority first (like lowerdir=a:b).
+         *
+         * @param dirs the lower directories, highest priority first
+         * @return this builder
+         */
         public Builder lowerdirs(List<Path> dirs) {
             Objects.requireNonNull(dirs, "lowerdirs must not be null");
             for (int i = 0; i < dirs.size(); i++) {
@@ -330,12 +384,21 @@ public final class Overlay {
         /**
          * Sets data-only lower layers (Linux 6.5+; datadir+ or "::" in lowerdir): below all
          * lowerdirs, not listed in the merged view, reached only by metacopy redirects.
+         *
+         * @param dirs the data-only layers, in lookup order
+         * @return this builder
          */
         public Builder datadirs(Path... dirs) {
             Objects.requireNonNull(dirs, "datadirs must not be null");
             return datadirs(Arrays.asList(dirs));
         }
 
+        /**
+         * Sets data-only lower layers, as {@link #datadirs(Path...)} does.
+         *
+         * @param dirs the data-only layers, in lookup order
+         * @return this builder
+         */
         public Builder datadirs(List<Path> dirs) {
             Objects.requireNonNull(dirs, "datadirs must not be null");
             for (int i = 0; i < dirs.size(); i++) {
@@ -347,7 +410,12 @@ public final class Overlay {
             return this;
         }
 
-        /** Sets the lower directories from container-image order: base layer first, top layer last. */
+        /**
+         * Sets the lower directories from container-image order: base layer first, top layer last.
+         *
+         * @param layers the layers, base layer first
+         * @return this builder
+         */
         public Builder imageLayers(List<Path> layers) {
             Objects.requireNonNull(layers, "imageLayers must not be null");
             List<Path> reversed = new ArrayList<>(layers);
@@ -355,11 +423,23 @@ public final class Overlay {
             return lowerdirs(reversed);
         }
 
+        /**
+         * Sets the upper directory, where changes go; it needs a workdir on the same filesystem.
+         *
+         * @param dir the upper directory
+         * @return this builder
+         */
         public Builder upperdir(Path dir) {
             upperdir = PathBytes.check(Objects.requireNonNull(dir, "upperdir must not be null"), "upperdir");
             return this;
         }
 
+        /**
+         * Sets the work directory, on the same filesystem as the upperdir.
+         *
+         * @param dir the work directory
+         * @return this builder
+         */
         public Builder workdir(Path dir) {
             workdir = PathBytes.check(Objects.requireNonNull(dir, "workdir must not be null"), "workdir");
             return this;
@@ -370,6 +450,9 @@ public final class Overlay {
          * redirect_dir, index, metacopy, nfs_export, xino, uuid and verity are checked at once;
          * other keys go to the kernel as they are. lowerdir, upperdir and workdir have their own methods.
          *
+         * @param key the option's name
+         * @param value the option's value
+         * @return this builder
          * @throws IllegalArgumentException when the key is not an option name (lowercase ASCII letters,
          *         digits and '_') or the value is not printable ASCII without ','
          */
@@ -381,7 +464,14 @@ public final class Overlay {
             return this;
         }
 
-        /** Adds a flag option: "userxattr", "volatile", "default_permissions". */
+        /**
+         * Adds a flag option: "userxattr", "volatile", "default_permissions".
+         *
+         * @param flag the option's name
+         * @return this builder
+         * @throws IllegalArgumentException when flag is not an option name (lowercase ASCII letters, digits
+         *         and '_'), is an option that takes a value, or has a method of its own
+         */
         public Builder option(String flag) {
             Objects.requireNonNull(flag, "option key must not be null");
             OverlayOptions.checkOne(flag, null);
@@ -393,6 +483,8 @@ public final class Overlay {
          * Names the mount's source, the word mountinfo (and {@link MountInfo#source()}, df, findmnt)
          * shows for it, as mount(8)'s source argument does; "overlay" by default.
          *
+         * @param name the source
+         * @return this builder
          * @throws IllegalArgumentException unless it is 1 to 255 printable ASCII characters
          */
         public Builder source(String name) {
@@ -407,6 +499,9 @@ public final class Overlay {
          * unprivileged overlay must, or explicitly not. Unless told either way, overlay4j adds
          * userxattr when it runs in a user namespace other than the initial one (as container
          * runtimes do), where trusted.* xattrs cannot be written.
+         *
+         * @param use true to add the userxattr option, false to leave it out
+         * @return this builder
          */
         public Builder userxattr(boolean use) {
             userxattr = use;
@@ -418,31 +513,51 @@ public final class Overlay {
             return this;
         }
 
-        /** Mounts read-only (MS_RDONLY): nothing is written to upperdir. */
+        /**
+         * Mounts read-only (MS_RDONLY): nothing is written to upperdir.
+         *
+         * @return this builder
+         */
         public Builder readOnly() {
             flags |= Jni.MOUNT_RDONLY;
             return this;
         }
 
-        /** MS_NOSUID: set-user-ID and set-group-ID bits are ignored. */
+        /**
+         * MS_NOSUID: set-user-ID and set-group-ID bits are ignored.
+         *
+         * @return this builder
+         */
         public Builder nosuid() {
             flags |= Jni.MOUNT_NOSUID;
             return this;
         }
 
-        /** MS_NODEV: device files cannot be opened. */
+        /**
+         * MS_NODEV: device files cannot be opened.
+         *
+         * @return this builder
+         */
         public Builder nodev() {
             flags |= Jni.MOUNT_NODEV;
             return this;
         }
 
-        /** MS_NOEXEC: programs cannot be executed. */
+        /**
+         * MS_NOEXEC: programs cannot be executed.
+         *
+         * @return this builder
+         */
         public Builder noexec() {
             flags |= Jni.MOUNT_NOEXEC;
             return this;
         }
 
-        /** MS_NOATIME: access times are not updated. Replaces relatime() and strictatime(). */
+        /**
+         * MS_NOATIME: access times are not updated. Replaces relatime() and strictatime().
+         *
+         * @return this builder
+         */
         public Builder noatime() {
             flags = (flags & ~ATIME_MODES) | Jni.MOUNT_NOATIME;
             return this;
@@ -451,25 +566,39 @@ public final class Overlay {
         /**
          * MS_RELATIME: access times updated relative to modification (the kernel's default).
          * Replaces noatime() and strictatime().
+         *
+         * @return this builder
          */
         public Builder relatime() {
             flags = (flags & ~ATIME_MODES) | Jni.MOUNT_RELATIME;
             return this;
         }
 
-        /** MS_STRICTATIME: access times updated on every access. Replaces noatime() and relatime(). */
+        /**
+         * MS_STRICTATIME: access times updated on every access. Replaces noatime() and relatime().
+         *
+         * @return this builder
+         */
         public Builder strictatime() {
             flags = (flags & ~ATIME_MODES) | Jni.MOUNT_STRICTATIME;
             return this;
         }
 
-        /** MS_NODIRATIME: access times of directories are not updated. */
+        /**
+         * MS_NODIRATIME: access times of directories are not updated.
+         *
+         * @return this builder
+         */
         public Builder nodiratime() {
             flags |= Jni.MOUNT_NODIRATIME;
             return this;
         }
 
-        /** MS_NOSYMFOLLOW: symbolic links are not followed when resolving paths under the mount (Linux 5.10+). */
+        /**
+         * MS_NOSYMFOLLOW: symbolic links are not followed when resolving paths under the mount (Linux 5.10+).
+         *
+         * @return this builder
+         */
         public Builder nosymfollow() {
             flags |= Jni.MOUNT_NOSYMFOLLOW;
             return this;
@@ -480,13 +609,20 @@ public final class Overlay {
          * kernel allows with index=off (it warns in dmesg that the results are undefined). Without
          * it, {@link Overlay#mount(Path)} refuses an upperdir or workdir in use with EBUSY. To show
          * one overlay in several places, mount it once and bind-mount that mount instead.
+         *
+         * @return this builder
          */
         public Builder allowSharedUpperdir() {
             sharesUpper = true;
             return this;
         }
 
-        /** Forces a strategy instead of the best one the kernel supports (or the overlay4j.strategy property). */
+        /**
+         * Forces a strategy instead of the best one the kernel supports (or the overlay4j.strategy property).
+         *
+         * @param s the strategy
+         * @return this builder
+         */
         public Builder strategy(MountStrategy s) {
             strategy = Objects.requireNonNull(s, "strategy must not be null");
             return this;
@@ -502,6 +638,7 @@ public final class Overlay {
          * Canonicalizes every path (relative to absolute, symbolic links resolved) and
          * checks the combination before any syscall.
          *
+         * @return the overlay, ready to mount (as often as wanted)
          * @throws java.nio.file.NoSuchFileException when a directory is missing
          * @throws java.nio.file.FileSystemException when the combination cannot mount, saying why
          */

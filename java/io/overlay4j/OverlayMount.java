@@ -45,16 +45,29 @@ public final class OverlayMount implements Closeable {
         this.claim = claim;
     }
 
-    /** The mount point: absolute, symbolic links resolved. */
+    /**
+     * The mount point: absolute, symbolic links resolved.
+     *
+     * @return the mount point
+     */
     public Path target() {
         return target;
     }
 
-    /** The kernel's ID of this mount (as in /proc/self/mountinfo); 0 if the kernel did not tell. */
+    /**
+     * The kernel's ID of this mount (as in /proc/self/mountinfo); 0 if the kernel did not tell.
+     *
+     * @return the mount ID, or 0
+     */
     public long mountId() {
         return mountId;
     }
 
+    /**
+     * The overlay this mount was made from.
+     *
+     * @return the overlay
+     */
     public Overlay overlay() {
         return overlay;
     }
@@ -64,6 +77,7 @@ public final class OverlayMount implements Closeable {
      * actually uses, which can differ from those asked for (a read-only fallback,
      * redirect_dir=nofollow on a filesystem without xattrs ...), and where it is.
      *
+     * @return the mount table's description of this mount
      * @throws java.nio.file.NoSuchFileException when it is no longer mounted
      */
     public MountInfo info() throws IOException {
@@ -76,7 +90,11 @@ public final class OverlayMount implements Closeable {
                 + " is no longer in this process's mount table: it was unmounted");
     }
 
-    /** False once this mount has been unmounted through this object. */
+    /**
+     * False once this mount has been unmounted through this object.
+     *
+     * @return true until this object has unmounted it
+     */
     public synchronized boolean isMounted() {
         return mounted;
     }
@@ -86,6 +104,10 @@ public final class OverlayMount implements Closeable {
      * object. Only this mount is removed: if another mount now covers the target,
      * nothing is unmounted and a FileSystemException (EBUSY) says so; if this mount
      * was already removed by someone else, there is nothing left to do.
+     *
+     * @param options umount2(2) flags
+     * @throws java.nio.file.FileSystemException EBUSY when the mount is busy or another mount covers it,
+     *         or the errno of umount2(2)
      */
     public synchronized void unmount(UnmountOption... options) throws IOException {
         int flags = UnmountOption.bits(options);
