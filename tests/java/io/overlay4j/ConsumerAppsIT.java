@@ -76,12 +76,25 @@ class ConsumerAppsIT {
         assertFalse(Mounts.isMountPoint(merged));
     }
 
+    /** A Spring Boot 2.7 fat jar (Java 8 and later): overlay4j nested in BOOT-INF/lib. */
+    @Test
+    void aSpringBoot27FatJarMounts() throws Exception {
+        bootApp("2.7.18", "8", Processes.java(), "LaunchedURLClassLoader");
+    }
+
     /**
-     * A Spring Boot 3.5 fat jar: overlay4j nested in BOOT-INF/lib, read through jar:nested: URLs
-     * by Boot's launcher (Boot 3 needs Java 17: the app runs on the JDK that builds).
+     * A Spring Boot 3.5 fat jar, read through jar:nested: URLs by Boot's launcher (Boot 3 needs
+     * Java 17: the app runs on the JDK that builds, on a Java 8 test run too).
      */
     @Test
-    void aSpringBootFatJarMounts() throws Exception {
+    void aSpringBoot35FatJarMounts() throws Exception {
+        String jdk17 = Paths.get(System.getProperty("build.java.home", System.getProperty("java.home")), "bin", "java")
+                .toString();
+        bootApp("3.5.7", "17", jdk17, "LaunchedClassLoader");
+    }
+
+    /** Builds a Boot application of that version with overlay4j, runs it with java, and checks it mounts. */
+    private void bootApp(String boot, String release, String java, String loader) throws Exception {
         Root.assume();
         String jarName = JarAloneIT.jar().getFileName().toString();
         String version = jarName.substring("overlay4j-".length(), jarName.length() - ".jar".length());
@@ -101,7 +114,7 @@ class ConsumerAppsIT {
         Files.write(tmp.resolve("boot/pom.xml"), ("<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
                 + "<modelVersion>4.0.0</modelVersion><groupId>app</groupId><artifactId>boot</artifactId>"
                 + "<version>1</version>\n"
-                + "<properties><maven.compiler.release>17</maven.compiler.release>"
+                + "<properties><maven.compiler.release>" + release + "</maven.compiler.release>"
                 + "<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>\n"
                 + "<repositories><repository><id>o4j</id><url>" + repo.toUri() + "</url></repository></repositories>\n"
                 + "<dependencies><dependency><groupId>io.overlay4j</groupId><artifactId>overlay4j</artifactId>"
@@ -111,7 +124,7 @@ class ConsumerAppsIT {
                 + "<plugin><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>\n"
                 + "<plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>\n"
                 + "<plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId>"
-                + "<version>3.5.7</version><executions><execution><goals><goal>repackage</goal></goals>"
+                + "<version>" + boot + "</version><executions><execution><goals><goal>repackage</goal></goals>"
                 + "<configuration><mainClass>app.Main</mainClass></configuration></execution></executions></plugin>\n"
                 + "</plugins></build></project>\n").getBytes(StandardCharsets.UTF_8));
         maven(tmp.resolve("boot"), "package");
@@ -119,12 +132,10 @@ class ConsumerAppsIT {
         Path lower2 = Files.createDirectory(tmp.resolve("lower2"));
         Path merged = Files.createDirectory(tmp.resolve("merged"));
         Files.write(lower1.resolve("hello"), "from the fat jar".getBytes(StandardCharsets.UTF_8));
-        String jdk17 = Paths.get(System.getProperty("build.java.home", System.getProperty("java.home")), "bin", "java")
-                .toString();
-        Processes.Result r = Processes.run(jdk17, "-jar", tmp.resolve("boot/target/boot-1.jar").toString(),
+        Processes.Result r = Processes.run(java, "-jar", tmp.resolve("boot/target/boot-1.jar").toString(),
                 lower1.toString(), lower2.toString(), merged.toString());
         assertEquals(0, r.exit, r.output);
-        assertEquals("LaunchedClassLoader mounted from the fat jar\n", r.output);
+        assertEquals(loader + " mounted from the fat jar\n", r.output);
         assertFalse(Mounts.isMountPoint(merged));
     }
 
