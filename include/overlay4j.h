@@ -106,6 +106,19 @@ struct o4j_result {
 int o4j_mount(const struct o4j_overlay *ov, const char *target, const struct o4j_id *target_id,
               enum o4j_strategy strategy, struct o4j_result *res);
 
+/* Creates ov's superblock once and holds it as a detached mount (fsopen ... fsmount, no
+ * move_mount), checking that the kernel can clone it (open_tree OPEN_TREE_CLONE); *fd
+ * receives its descriptor (close-on-exec), which the caller closes. The new mount API only:
+ * strategy FD or STRING (AUTO picks one); -EOPNOTSUPP where the kernel has neither. Returns 0
+ * or -errno with res (may be NULL) telling which step failed. */
+int o4j_detach(const struct o4j_overlay *ov, enum o4j_strategy strategy, struct o4j_result *res, int *fd);
+
+/* Attaches a clone of the detached mount fd (o4j_detach) on target: open_tree(OPEN_TREE_CLONE)
+ * and move_mount. Every clone shares the one superblock, so one upperdir serves them all.
+ * target is opened and checked as o4j_mount does (flags: O4J_MOUNT_STRICT_PATHS or 0); res
+ * tells the new mount's IDs and flags. Returns 0 or -errno. */
+int o4j_attach(int fd, const char *target, const struct o4j_id *target_id, unsigned flags, struct o4j_result *res);
+
 /* umount2(target, flags mapped from O4J_UNMOUNT_*). Returns 0 or -errno. */
 int o4j_unmount(const char *target, unsigned flags);
 

@@ -148,6 +148,17 @@ static int linux_mount_uid(int dfd, const char *path, unsigned long long *uid)
     return 0;
 }
 
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#define O4J_OPEN_TREE_CLONE 1u
+#define O4J_OPEN_TREE_CLOEXEC O_CLOEXEC
+
+static int linux_open_tree(int dfd, const char *path, unsigned flags)
+{
+    return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
 static int linux_fsopen(const char *fsname, unsigned flags)
 {
     return (int)syscall(SYS_fsopen, fsname, flags);
@@ -169,7 +180,7 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 const struct o4j_sys o4j_sys_linux = {
     linux_open, linux_open_strict, linux_openat, linux_identity, unlinkat, close, read, readlink,
     linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount, mount, umount2, linux_fs_info,
-    linux_mount_uid,
+    linux_mount_uid, linux_open_tree,
 };
 
 /* Records a failure; errno must still be the failing call's. Returns -errno. */
@@ -501,7 +512,21 @@ static unsigned fsmount_attrs(unsigned flags)
     return attrs;
 }
 
-static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
+/* The kernel's facts about a new mount, from a descriptor of it (path "") or its path. */
+static void record_mount(const struct o4j_sys *sys, int dfd, const char *path, struct o4j_result *e)
+{
+    struct o4j_id mounted;
+
+    e->mount_id = sys->identity(dfd, path, &mounted) ? 0 : mounted.mount_id;
+    if (sys->mount_uid(dfd, path, &e->mount_uid))
+        e->mount_uid = 0;
+    e->flags_seen = flags_seen(sys, dfd, path);
+}
+
+/* Makes the superblock and a detached mount of it, then moves that onto tfd; or, with
+ * tfd -1, hands the detached mount's descriptor over in *detached, once the kernel has
+ * shown it can clone it. */
+static int mount_new_api(const struct attempt *a, int tfd, int by_fd, int *detached)
 {
     const struct o4j_sys *sys = a->sys;
     int rc, mfd = -1, fsfd;
@@ -513,23 +538,27 @@ static int mount_new_api(const struct attempt *a, int tfd, int by_fd)
     rc = configure(a, fsfd, by_fd);
     if (!rc && (mfd = sys->fsmount(fsfd, O4J_FSMOUNT_CLOEXEC, fsmount_attrs(a->ov->flags))) < 0)
         rc = fail(a->e, "fsmount", NULL);
-    if (!rc && sys->move_mount(mfd, "", tfd, "", O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
-        rc = fail(a->e, "move_mount", a->target);
-    if (!rc) {
-        struct o4j_id mounted;
+    if (!rc && tfd < 0) {
+        int clone = sys->open_tree(mfd, "", O4J_OPEN_TREE_CLONE | O4J_OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 
-        a->e->mount_id = sys->identity(mfd, "", &mounted) ? 0 : mounted.mount_id;
-        if (sys->mount_uid(mfd, "", &a->e->mount_uid))
-            a->e->mount_uid = 0;
-        a->e->flags_seen = flags_seen(sys, mfd, "");
+        if (clone < 0)
+            rc = fail(a->e, "open_tree", NULL);
+        else
+            sys->close(clone);
+    } else if (!rc && sys->move_mount(mfd, "", tfd, "", O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH)) {
+        rc = fail(a->e, "move_mount", a->target);
     }
+    if (!rc)
+        record_mount(sys, mfd, "", a->e);
     if (rc) {
         drain_log(sys, fsfd, a->e);
         /* While the failed superblock still holds workdir, so no other mount is using it. */
         remove_residue(a);
     }
     /* Closing the detached mount's descriptor frees it when move_mount failed. */
-    if (mfd >= 0)
+    if (!rc && tfd < 0)
+        *detached = mfd;
+    else if (mfd >= 0)
         sys->close(mfd);
     sys->close(fsfd);
     return rc;
@@ -638,6 +667,17 @@ static int mount_legacy(const struct attempt *a, const char *target)
     return mount_with_options(a, a->ov, target, need);
 }
 
+static void reset_result(struct o4j_result *e)
+{
+    e->target[0] = '\0';
+    e->mount_id = 0;
+    e->mount_uid = 0;
+    e->flags_seen = O4J_FLAGS_UNKNOWN;
+    e->err = 0;
+    e->op = e->path = NULL;
+    e->log[0] = '\0';
+}
+
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
                    const struct o4j_id *target_id, enum o4j_strategy strategy, struct o4j_result *res)
 {
@@ -648,13 +688,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     ssize_t n = 0;
     int rc, tfd;
 
-    e->target[0] = '\0';
-    e->mount_id = 0;
-    e->mount_uid = 0;
-    e->flags_seen = O4J_FLAGS_UNKNOWN;
-    e->err = 0;
-    e->op = e->path = NULL;
-    e->log[0] = '\0';
+    reset_result(e);
     if (strategy == O4J_STRATEGY_AUTO) {
         int probed = o4j_probe_with(sys);
 
@@ -690,16 +724,10 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
         rc = mount_legacy(&a, n > 0 || sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target);
         if (e->path == fdname)
             e->path = target; /* name the caller's target, and not a buffer about to go away */
-        if (!rc) {
-            struct o4j_id mounted;
-
-            e->mount_id = sys->identity(AT_FDCWD, target, &mounted) ? 0 : mounted.mount_id;
-            if (sys->mount_uid(AT_FDCWD, target, &e->mount_uid))
-                e->mount_uid = 0;
-            e->flags_seen = flags_seen(sys, AT_FDCWD, target);
-        }
+        if (!rc)
+            record_mount(sys, AT_FDCWD, target, e);
     } else {
-        rc = mount_new_api(&a, tfd, strategy == O4J_STRATEGY_FD);
+        rc = mount_new_api(&a, tfd, strategy == O4J_STRATEGY_FD, NULL);
     }
     if (a.wfd >= 0)
         sys->close(a.wfd);
@@ -708,6 +736,60 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
         e->target[0] = '\0';
     else if (n <= 0)
         snprintf(e->target, sizeof e->target, "%s", target);
+    return rc;
+}
+
+
+int o4j_detach_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, enum o4j_strategy strategy,
+                    struct o4j_result *res, int *fd)
+{
+    struct o4j_result scratch;
+    struct attempt a = {sys, ov, res ? res : &scratch, NULL, (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0, -1, 1, 1};
+    int rc;
+
+    reset_result(a.e);
+    if (strategy == O4J_STRATEGY_AUTO) {
+        int probed = o4j_probe_with(sys);
+
+        strategy = probed < 0 ? O4J_STRATEGY_LEGACY : (enum o4j_strategy)probed;
+    }
+    if (strategy != O4J_STRATEGY_FD && strategy != O4J_STRATEGY_STRING) {
+        errno = EOPNOTSUPP; /* mount(2) attaches as it creates: nothing to hold detached */
+        return fail(a.e, "fsopen", NULL);
+    }
+    if (ov->workdir) {
+        if ((a.wfd = open_dir(&a, "workdir", ov->workdir, ov->work_id, O_RDONLY)) < 0)
+            return -a.e->err;
+        a.had_work = exists_at(sys, a.wfd, "work");
+        a.had_index = exists_at(sys, a.wfd, "index");
+    }
+    rc = mount_new_api(&a, -1, strategy == O4J_STRATEGY_FD, fd);
+    if (a.wfd >= 0)
+        sys->close(a.wfd);
+    return rc;
+}
+
+int o4j_attach_with(const struct o4j_sys *sys, int fd, const char *target, const struct o4j_id *target_id,
+                    unsigned flags, struct o4j_result *res)
+{
+    struct o4j_result scratch;
+    struct attempt a = {sys, NULL, res ? res : &scratch, target, (flags & O4J_MOUNT_STRICT_PATHS) != 0, -1, 1, 1};
+    int rc = 0, tfd, clone;
+
+    reset_result(a.e);
+    if ((tfd = open_dir(&a, "target", target, target_id, O_PATH)) < 0)
+        return -a.e->err;
+    if ((clone = sys->open_tree(fd, "", O4J_OPEN_TREE_CLONE | O4J_OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)) < 0)
+        rc = fail(a.e, "open_tree", NULL);
+    else if (sys->move_mount(clone, "", tfd, "", O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
+        rc = fail(a.e, "move_mount", target);
+    if (!rc) {
+        record_mount(sys, clone, "", a.e);
+        snprintf(a.e->target, sizeof a.e->target, "%s", target);
+    }
+    if (clone >= 0)
+        sys->close(clone); /* an attached clone stays mounted; a failed one is freed */
+    sys->close(tfd);
     return rc;
 }
 
@@ -827,6 +909,16 @@ int o4j_resolve_dir(const char *path, struct o4j_dir *out)
         sys->close(check);
     sys->close(fd);
     return rc;
+}
+
+int o4j_detach(const struct o4j_overlay *ov, enum o4j_strategy strategy, struct o4j_result *res, int *fd)
+{
+    return o4j_detach_with(&o4j_sys_linux, ov, strategy, res, fd);
+}
+
+int o4j_attach(int fd, const char *target, const struct o4j_id *target_id, unsigned flags, struct o4j_result *res)
+{
+    return o4j_attach_with(&o4j_sys_linux, fd, target, target_id, flags, res);
 }
 
 int o4j_mount_uid(const char *path, unsigned long long *uid)

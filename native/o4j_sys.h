@@ -33,12 +33,17 @@ struct o4j_sys {
     /* statx STATX_MNT_ID_UNIQUE: the mount's ID that is never reused (Linux 6.8+), 0 where the
      * kernel has none; 0 or -1. */
     int (*mount_uid)(int dfd, const char *path, unsigned long long *uid);
+    int (*open_tree)(int dfd, const char *path, unsigned flags);
 };
 
 extern const struct o4j_sys o4j_sys_linux;
 
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
                    const struct o4j_id *target_id, enum o4j_strategy strategy, struct o4j_result *res);
+int o4j_detach_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, enum o4j_strategy strategy,
+                    struct o4j_result *res, int *fd);
+int o4j_attach_with(const struct o4j_sys *sys, int fd, const char *target, const struct o4j_id *target_id,
+                    unsigned flags, struct o4j_result *res);
 int o4j_unmount_with(const struct o4j_sys *sys, const char *target, unsigned flags);
 int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned long long mount_id,
                         unsigned long long mount_uid, unsigned flags, unsigned long long *found);

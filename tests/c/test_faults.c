@@ -6,7 +6,7 @@
 #include "check.h"
 #include "o4j_sys.h"
 
-enum step { S_OPEN, S_FSOPEN, S_FSCONFIG, S_FSMOUNT, S_MOVE_MOUNT, S_MOUNT, S_UMOUNT2, S_COUNT };
+enum step { S_OPEN, S_FSOPEN, S_FSCONFIG, S_FSMOUNT, S_MOVE_MOUNT, S_MOUNT, S_UMOUNT2, S_OPEN_TREE, S_COUNT };
 
 static struct {
     int fail_step;    /* which step fails, or -1 */
@@ -125,6 +125,11 @@ static int fake_mount(const char *a, const char *b, const char *c, unsigned long
     return 0;
 }
 static int fake_umount2(const char *t, int fl) { (void)t; (void)fl; return step(S_UMOUNT2); }
+static int fake_open_tree(int d, const char *p, unsigned fl)
+{
+    (void)d; (void)p; (void)fl;
+    return new_fd(S_OPEN_TREE);
+}
 static int fake_mount_uid(int d, const char *p, unsigned long long *uid)
 {
     (void)d; (void)p;
@@ -142,7 +147,7 @@ static int fake_fs_info(int d, const char *p, unsigned long long *type, unsigned
 static const struct o4j_sys fake = {
     fake_open, fake_open, fake_openat, fake_identity, fake_unlinkat, fake_close, fake_read, fake_readlink,
     fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount, fake_mount, fake_umount2, fake_fs_info,
-    fake_mount_uid,
+    fake_mount_uid, fake_open_tree,
 };
 
 static const char *lowers[] = {"/l1", "/l2"};

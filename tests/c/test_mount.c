@@ -395,6 +395,37 @@ static void shows_the_source(enum o4j_strategy s)
     CHECK(o4j_unmount(merged, 0) == 0);
 }
 
+/* One superblock held detached, attached twice: both show one upper layer. */
+static void attaches_a_detached_overlay_twice(enum o4j_strategy s)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
+    struct o4j_result r;
+    char second[80], buf[64];
+    int fd = -1;
+
+    if (s == O4J_STRATEGY_LEGACY) { /* mount(2) attaches as it creates */
+        CHECK(o4j_detach(&ov, s, &r, &fd) == -EOPNOTSUPP && fd == -1);
+        return;
+    }
+    snprintf(second, sizeof second, "%s/second", root);
+    mkdir(second, 0755);
+    CHECK(o4j_detach(&ov, s, &r, &fd) == 0 && fd >= 0);
+    if (fd < 0)
+        return;
+    CHECK(o4j_attach(fd, merged, NULL, 0, &r) == 0);
+    CHECK(o4j_attach(fd, second, NULL, 0, &r) == 0);
+    close(fd); /* the attachments stay */
+    write_file(merged, "shared.txt", "one upper");
+    CHECK(read_file(second, "shared.txt", buf, sizeof buf) == 0);
+    CHECK_STR(buf, "one upper");
+    CHECK(read_file(up, "shared.txt", buf, sizeof buf) == 0);
+    CHECK(o4j_unmount(merged, 0) == 0);
+    CHECK(read_file(second, "same.txt", buf, sizeof buf) == 0); /* the other attachment is still there */
+    CHECK(o4j_unmount(second, 0) == 0);
+    unlink(strcat(strcpy(buf, up), "/shared.txt"));
+}
+
 int main(void)
 {
     char cmd[128];
@@ -417,6 +448,7 @@ int main(void)
         late_failure_leaves_workdir_as_found((enum o4j_strategy)s);
         swapped_directory_is_refused((enum o4j_strategy)s);
         shows_the_source((enum o4j_strategy)s);
+        attaches_a_detached_overlay_twice((enum o4j_strategy)s);
     }
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();
