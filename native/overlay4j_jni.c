@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io_overlay4j_internal_Jni.h"
 #include "overlay4j.h"
@@ -410,6 +411,53 @@ static jint JNICALL jni_interfaceVersion(JNIEnv *env, jclass cls)
     return io_overlay4j_internal_Jni_INTERFACE_VERSION;
 }
 
+static jint JNICALL jni_detach(JNIEnv *env, jclass cls, jbyteArray spec, jint flags, jint strategy)
+{
+    struct decoded d;
+    struct o4j_result r;
+    int fd = -1;
+
+    (void)cls;
+    if (decode_spec(env, spec, &d) == 0) {
+        d.ov.flags = (unsigned)flags;
+        if (o4j_detach(&d.ov, (enum o4j_strategy)strategy, &r, &fd) != 0)
+            throw_syscall(env, r.err, r.op, r.path, r.log);
+    }
+    decoded_free(&d);
+    return fd;
+}
+
+static jlong JNICALL jni_attach(JNIEnv *env, jclass cls, jint fd, jbyteArray target, jlongArray target_id,
+                                jint flags, jlongArray made)
+{
+    struct o4j_id tid;
+    struct o4j_result r;
+    char buf[512], *dest = copy_in(env, target, buf, sizeof buf, NULL);
+    jlong mount_id = 0;
+
+    (void)cls;
+    if (!dest)
+        return 0;
+    get_id(env, target_id, &tid);
+    if (o4j_attach(fd, dest, &tid, (unsigned)flags, &r) != 0) {
+        throw_syscall(env, r.err, r.op, r.path, r.log);
+    } else {
+        jlong values[2] = {(jlong)r.mount_uid, (jlong)(jint)r.flags_seen};
+
+        mount_id = (jlong)r.mount_id;
+        (*env)->SetLongArrayRegion(env, made, 0, 2, values);
+    }
+    release(dest, buf);
+    return mount_id;
+}
+
+static void JNICALL jni_closeDetached(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env;
+    (void)cls;
+    close(fd);
+}
+
 static const JNINativeMethod methods[] = {
     {"interfaceVersion", "()I", (void *)jni_interfaceVersion},
     {"mount", "([BI[B[JI[J)J", (void *)jni_mount},
@@ -423,6 +471,9 @@ static const JNINativeMethod methods[] = {
     {"errnoName", "(I)Ljava/lang/String;", (void *)jni_errnoName},
     {"errnoValue", "(Ljava/lang/String;)I", (void *)jni_errnoValue},
     {"strerror", "(I)[B", (void *)jni_strerror},
+    {"detach", "([BII)I", (void *)jni_detach},
+    {"attach", "(I[B[JI[J)J", (void *)jni_attach},
+    {"closeDetached", "(I)V", (void *)jni_closeDetached},
 };
 
 /* Binds the natives to the Jni class of the package the file name gives. When they do

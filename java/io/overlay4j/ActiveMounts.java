@@ -55,18 +55,21 @@ final class ActiveMounts {
         volatile long mountUid;
         volatile Leak leak;
 
-        Claim(Overlay overlay, Kernel kernel, String target, Path targetPath) {
+        /** target null: the layers only (a detached overlay); layers false: the target only (an attachment). */
+        Claim(Overlay overlay, Kernel kernel, String target, Path targetPath, boolean layers) {
             this.overlay = overlay;
             this.kernel = kernel;
             this.target = target;
-            this.targetBytes = target.getBytes(StandardCharsets.ISO_8859_1);
+            this.targetBytes = target == null ? null : target.getBytes(StandardCharsets.ISO_8859_1);
             this.targetPath = targetPath;
-            this.upper = overlay.sharesUpper() ? null : overlay.upperKey();
-            this.work = overlay.sharesUpper() ? null : overlay.workKey();
+            this.upper = overlay.sharesUpper() || !layers ? null : overlay.upperKey();
+            this.work = overlay.sharesUpper() || !layers ? null : overlay.workKey();
         }
 
         String describe() {
-            return mountId == 0 ? "an overlay4j mount of this process being made on " + targetPath
+            return target == null ? "a detached overlay of this process (Overlay.detached(); close it and its "
+                    + "attachments first)"
+                    : mountId == 0 ? "an overlay4j mount of this process being made on " + targetPath
                     : "the overlay4j mount of this process on " + targetPath + " (mount ID " + mountId + ")";
         }
     }
@@ -88,10 +91,26 @@ final class ActiveMounts {
      */
     static Claim claim(Overlay ov, Kernel kernel, String target, Path targetPath, String action)
             throws IOException {
+        return claim(ov, kernel, target, targetPath, action, true);
+    }
+
+    /** The upperdir and workdir only, for a detached overlay, which its attachments then share. */
+    static Claim claimLayers(Overlay ov, Kernel kernel, String action) throws IOException {
+        return claim(ov, kernel, null, null, action, true);
+    }
+
+    /** The target only, for an attachment of a detached overlay that holds the layers. */
+    static Claim claimTarget(Overlay ov, Kernel kernel, String target, Path targetPath, String action)
+            throws IOException {
+        return claim(ov, kernel, target, targetPath, action, false);
+    }
+
+    private static Claim claim(Overlay ov, Kernel kernel, String target, Path targetPath, String action,
+            boolean layers) throws IOException {
         reportLeaks();
         sweepIfGrown();
-        Claim c = new Claim(ov, kernel, target, targetPath);
-        while (true) {
+        Claim c = new Claim(ov, kernel, target, targetPath, layers);
+        while (target != null) {
             Claim held = BY_TARGET.putIfAbsent(target, c);
             if (held == null) {
                 break;
@@ -169,7 +188,9 @@ final class ActiveMounts {
         if (leak != null) {
             leak.clear();
         }
-        BY_TARGET.remove(c.target, c);
+        if (c.target != null) {
+            BY_TARGET.remove(c.target, c);
+        }
         releaseLayers(c);
     }
 
@@ -188,6 +209,9 @@ final class ActiveMounts {
      * ID, or, on kernels without one, by its reusable ID together with its source and layers.
      */
     private static boolean isGone(Claim c) throws IOException {
+        if (c.target == null) {
+            return false; // a detached overlay's: released by its close()
+        }
         if (c.mountUid != 0) {
             if (uidAt(c, c.targetBytes) == c.mountUid) {
                 return false;

@@ -154,7 +154,7 @@ public final class Overlay {
             }
         }
         try {
-            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim);
+            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, null);
             ActiveMounts.mounted(claim, mountId, made[0], m);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir.path, mountId, strategy,
@@ -170,6 +170,41 @@ public final class Overlay {
                 e.addSuppressed(undo);
             }
             ActiveMounts.release(claim);
+            throw e;
+        }
+    }
+
+    /**
+     * Makes this overlay's superblock once and holds it as a detached mount, to attach where
+     * it is needed ({@link DetachedOverlay#attach(Path)}): repeated mounts of one overlay then
+     * cost a clone of a mount rather than a new overlay, and several targets may share one
+     * upperdir safely. Close it when done.
+     *
+     * @return the detached overlay, holding the superblock and this overlay's upperdir and workdir
+     * @throws java.nio.file.FileSystemException EOPNOTSUPP when this overlay's strategy is
+     *         {@link MountStrategy#LEGACY} (mount(2) cannot hold an overlay detached); ENOSYS or
+     *         EINVAL from fsopen or open_tree when the kernel lacks the new mount API (Linux 5.2)
+     *         or cannot clone a detached mount; EBUSY when the upperdir or workdir is in use; and
+     *         the kernel's refusals as for {@link #mount(Path)}
+     */
+    public DetachedOverlay detached() throws IOException {
+        String action = "detach overlay " + this;
+        ActiveMounts.Claim layers = ActiveMounts.claimLayers(this, kernel, action);
+        try {
+            int fd = kernel.detach(spec, flags | Jni.MOUNT_STRICT_PATHS, strategy.code);
+            return new DetachedOverlay(this, kernel, layers, fd);
+        } catch (SyscallException e) {
+            ActiveMounts.release(layers);
+            String feature = Errno.EOPNOTSUPP == e.errno()
+                    ? "the " + strategy + " strategy (mount(2)) cannot hold an overlay detached; use FD or STRING, "
+                            + "which need the new mount API (Linux 5.2+)"
+                    : "open_tree".equals(e.operation()) ? "this kernel cannot clone a detached mount "
+                            + "(open_tree OPEN_TREE_CLONE of an fsmount descriptor); mount with Overlay.mount instead"
+                    : null;
+            throw feature != null ? Errors.precheck(Errno.name(e.errno()), e.operation(), null, action, feature)
+                    : Errors.fromSyscall(e, action, null, diagnose());
+        } catch (RuntimeException | Error e) {
+            ActiveMounts.release(layers);
             throw e;
         }
     }

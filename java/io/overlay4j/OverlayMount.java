@@ -32,10 +32,12 @@ public final class OverlayMount implements Closeable {
     private final long mountUid;
     private final Kernel kernel;
     private final ActiveMounts.Claim claim;
+    /** The detached overlay this mount is an attachment of; null for a mount of its own. */
+    private final DetachedOverlay origin;
     private boolean mounted = true;
 
     OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, long mountUid, Kernel kernel,
-            ActiveMounts.Claim claim) {
+            ActiveMounts.Claim claim, DetachedOverlay origin) {
         this.overlay = overlay;
         this.target = target;
         this.targetBytes = targetBytes;
@@ -43,6 +45,7 @@ public final class OverlayMount implements Closeable {
         this.mountUid = mountUid;
         this.kernel = kernel;
         this.claim = claim;
+        this.origin = origin;
     }
 
     /**
@@ -148,6 +151,9 @@ public final class OverlayMount implements Closeable {
         }
         mounted = false;
         ActiveMounts.release(claim);
+        if (origin != null) {
+            origin.detached();
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
                     (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");

@@ -28,6 +28,17 @@ public final class OverheadProbe {
             return 0;
         }
 
+        public int detach(byte[] spec, int flags, int strategy) {
+            return -1;
+        }
+
+        public long attach(int detached, io.overlay4j.internal.Directory target, int flags, long[] made) {
+            return 1;
+        }
+
+        public void closeDetached(int detached) {
+        }
+
         public void unmount(byte[] target, int flags) {
         }
 

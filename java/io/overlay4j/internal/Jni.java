@@ -26,7 +26,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 5;
+    @Native public static final int INTERFACE_VERSION = 6;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -64,6 +64,14 @@ public final class Jni {
      * and the magic number of its filesystem (statfs f_type, 0: unknown) into id.
      */
     static native byte[] resolveDirectory(byte[] path, long[] id) throws SyscallException;
+
+    /** Creates the overlay's superblock as a detached mount (see o4j_detach): returns its descriptor. */
+    static native int detach(byte[] spec, int flags, int strategy) throws SyscallException;
+
+    /** Attaches a clone of the detached mount fd on target (see o4j_attach); as {@link #mount}. */
+    static native long attach(int fd, byte[] target, long[] targetId, int flags, long[] made) throws SyscallException;
+
+    static native void closeDetached(int fd);
 
     static native int probeStrategy();
 

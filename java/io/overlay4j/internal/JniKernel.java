@@ -23,6 +23,21 @@ final class JniKernel implements Kernel {
     }
 
     @Override
+    public int detach(byte[] spec, int flags, int strategy) throws SyscallException {
+        return Jni.detach(spec, flags, strategy);
+    }
+
+    @Override
+    public long attach(int detached, Directory target, int flags, long[] made) throws SyscallException {
+        return Jni.attach(detached, target.bytes, target.id, flags, made);
+    }
+
+    @Override
+    public void closeDetached(int detached) {
+        Jni.closeDetached(detached);
+    }
+
+    @Override
     public long mountUid(byte[] path) throws SyscallException {
         return Jni.mountUid(path);
     }

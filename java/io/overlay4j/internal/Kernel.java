@@ -23,6 +23,14 @@ public interface Kernel {
      */
     long unmountIf(byte[] target, long mountId, long mountUid, int flags) throws SyscallException;
 
+    /** Holds the overlay spec's superblock as a detached mount: its descriptor. */
+    int detach(byte[] spec, int flags, int strategy) throws SyscallException;
+
+    /** Attaches a clone of the detached mount on target; as {@link #mount}. */
+    long attach(int detached, Directory target, int flags, long[] made) throws SyscallException;
+
+    void closeDetached(int detached);
+
     /** The never-reused ID of the mount on top of path, 0 where the kernel has none. */
     long mountUid(byte[] path) throws SyscallException;
 
