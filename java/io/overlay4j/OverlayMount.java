@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 public final class OverlayMount implements Closeable {
     private static final Log LOG = Log.get(OverlayMount.class);
-    private static final int BUSY_RETRIES = 5;
+    private static final int BUSY_RETRIES = 10;
 
     private final Overlay overlay;
     private final Path target;
@@ -170,8 +170,9 @@ public final class OverlayMount implements Closeable {
 
     /**
      * A path lookup in progress (another thread resolving this target, a stat of the
-     * mount point) keeps a mount busy for microseconds: retry EBUSY a few times,
-     * briefly, before reporting it. A mount kept busy by open files stays busy.
+     * mount point) keeps a mount busy for microseconds: retry EBUSY, backing off from 1 to
+     * 16 ms (about 0.1 s in all, for threads that keep looking), before reporting it. A mount
+     * kept busy by open files stays busy.
      */
     private long unmountOnce(byte[] where, int flags, int attempt) throws IOException {
         try {
@@ -179,7 +180,7 @@ public final class OverlayMount implements Closeable {
         } catch (SyscallException e) {
             if (attempt < BUSY_RETRIES && "EBUSY".equals(Errno.name(e.errno()))) {
                 try {
-                    Thread.sleep(1);
+                    Thread.sleep(Math.min(1 << attempt, 16));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw Errors.fromSyscall(e, "unmount " + target, target.toString());

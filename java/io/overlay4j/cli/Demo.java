@@ -38,6 +38,8 @@ final class Demo {
     private static final int S_IFCHR = 0020000;
 
     private final PrintStream out;
+    /** --debug among the demo's options: Main then prints stack traces. */
+    boolean debug;
 
     Demo(PrintStream out) {
         this.out = out;
@@ -58,7 +60,7 @@ final class Demo {
             } else if (option.equals("--wait")) {
                 wait = true;
             } else if (option.equals("--debug")) {
-                continue; // Main reads it
+                debug = true;
             } else if (scan.option() != null || dir != null) {
                 throw new UsageException("demo takes [--keep | --wait] and at most one DIR; try demo --help");
             } else {

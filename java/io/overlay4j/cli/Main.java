@@ -84,7 +84,12 @@ public final class Main {
                 case "list":
                     return list(args);
                 case "demo":
-                    return new Demo(out).run(args);
+                    Demo demo = new Demo(out);
+                    try {
+                        return demo.run(args);
+                    } finally {
+                        debug |= demo.debug;
+                    }
                 default:
                     throw new UsageException("unknown command '" + command + "'; try --help");
             }

@@ -315,5 +315,9 @@ class MainTest {
                 tmp.toString()));
         assertFalse(err().contains("\tat "), err());
         assertTrue(err().contains("lowerdir 1 "), err());
+        // Among demo's options too: a directory it cannot make, with the stack trace.
+        err.reset();
+        assertEquals(Main.NOT_FOUND, run("demo", "--debug", "/proc/overlay4j-demo/dir"));
+        assertTrue(err().contains("\tat "), err());
     }
 }
