@@ -142,15 +142,15 @@ class OverlayTest {
         OverlayMount m = builder().lowerdirs(a, b).build().mount(target);
         SyscallException ebusy = new SyscallException(Errno.value("EBUSY"), "umount2", null, null);
         // A few quick retries first (a path lookup in progress is transient), then EBUSY is reported.
-        when(kernel.unmountIf(any(), eq(4242L), anyLong(), anyInt())).thenThrow(ebusy, ebusy, ebusy, ebusy, ebusy, ebusy)
-                .thenReturn(0L);
+        when(kernel.unmountIf(any(), eq(4242L), anyLong(), anyInt())).thenThrow(ebusy, ebusy, ebusy, ebusy, ebusy, ebusy,
+                ebusy, ebusy, ebusy, ebusy, ebusy).thenReturn(0L);
         FileSystemException busy = assertThrows(FileSystemException.class, m::close);
         assertEquals("EBUSY", ((ErrnoException) busy).errnoName());
         assertTrue(m.isMounted());
         m.close();
         m.close();
         assertFalse(m.isMounted());
-        verify(kernel, times(7)).unmountIf(any(), eq(4242L), anyLong(), eq(0));
+        verify(kernel, times(12)).unmountIf(any(), eq(4242L), anyLong(), eq(0));
     }
 
     @Test
