@@ -21,14 +21,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * Child JVM of bench/run (started with a fixed heap, so heap growth is not taken
  * for a leak): mount+unmount cycles under DIR for a count or a duration, with
  * OWN threads on their own targets and RACE threads racing mount and close on one
- * shared target. Prints cycles, failures, cycles/s, and RSS and open descriptors
- * at the start, the middle and the end.
+ * shared target. Counts what really happened, apart: mounts, unmounts, refusals (the
+ * racers' EBUSY for a target this process holds) and no-ops (a racer closing when
+ * nothing was mounted); a real cycle is a mount and its unmount. Prints those, failures,
+ * real cycles per second, and RSS and open descriptors at the start, the middle and the end.
  * usage: Soak STRATEGY cycles=N|seconds=S DIR OWN RACE
  */
 public final class Soak {
-    private final AtomicLong cycles = new AtomicLong();
+    /** Loop turns of every thread: what the limit counts, not what is reported as cycles. */
+    private final AtomicLong turns = new AtomicLong();
+    private final AtomicLong mounts = new AtomicLong();
+    private final AtomicLong unmounts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong noops = new AtomicLong();
     private final long limit;
     private final boolean byCount;
     private volatile long deadline;
@@ -53,7 +59,7 @@ public final class Soak {
     }
 
     private boolean more() {
-        return byCount ? cycles.get() < limit : System.nanoTime() < deadline;
+        return byCount ? turns.get() < limit : System.nanoTime() < deadline;
     }
 
     private void fail(IOException e) {
@@ -73,11 +79,14 @@ public final class Soak {
             threads.add(new Thread(() -> {
                 while (more()) {
                     try {
-                        ov.mount(target).close();
+                        OverlayMount m = ov.mount(target);
+                        mounts.incrementAndGet();
+                        m.close();
+                        unmounts.incrementAndGet();
                     } catch (IOException e) {
                         fail(e);
                     }
-                    cycles.incrementAndGet();
+                    turns.incrementAndGet();
                 }
             }));
         }
@@ -90,14 +99,20 @@ public final class Soak {
                 while (more()) {
                     try {
                         if (ThreadLocalRandom.current().nextBoolean()) {
-                            OverlayMount previous = current.getAndSet(sharedOverlay.mount(sharedTarget));
+                            OverlayMount made = sharedOverlay.mount(sharedTarget);
+                            mounts.incrementAndGet();
+                            OverlayMount previous = current.getAndSet(made);
                             if (previous != null) {
                                 previous.close();
+                                unmounts.incrementAndGet();
                             }
                         } else {
                             OverlayMount m = current.getAndSet(null);
                             if (m != null) {
                                 m.close();
+                                unmounts.incrementAndGet();
+                            } else {
+                                noops.incrementAndGet();
                             }
                         }
                     } catch (FileSystemException e) {
@@ -111,7 +126,7 @@ public final class Soak {
                     } catch (IOException e) {
                         fail(e);
                     }
-                    cycles.incrementAndGet();
+                    turns.incrementAndGet();
                 }
             }));
         }
@@ -124,7 +139,7 @@ public final class Soak {
         long rssMid = -1;
         while (threads.get(0).isAlive()) {
             Thread.sleep(50);
-            if (rssMid < 0 && (byCount ? cycles.get() >= limit / 2 : System.nanoTime() >= start + (deadline - start) / 2)) {
+            if (rssMid < 0 && (byCount ? turns.get() >= limit / 2 : System.nanoTime() >= start + (deadline - start) / 2)) {
                 rssMid = Bench.rssKb();
             }
         }
@@ -135,11 +150,13 @@ public final class Soak {
         OverlayMount last = current.getAndSet(null);
         if (last != null) {
             last.close();
+            unmounts.incrementAndGet();
         }
         System.gc();
-        System.out.printf(Locale.ROOT, "cycles=%d%nfailures=%d%nrefused_shared=%d%nseconds=%.1f%ncycles_per_s=%.0f%n"
-                + "rss_kb_start=%d%nrss_kb_middle=%d%nrss_kb_end=%d%nfds_start=%d%nfds_end=%d%n", cycles.get(),
-                failures.get(), refused.get(), secs, cycles.get() / secs, rss0, rssMid, Bench.rssKb(), fds0,
-                Bench.fds());
+        long cycles = Math.min(mounts.get(), unmounts.get());
+        System.out.printf(Locale.ROOT, "mounts=%d%nunmounts=%d%nrefused_shared=%d%nnoops=%d%nfailures=%d%n"
+                + "seconds=%.1f%ncycles_per_s=%.0f%nrss_kb_start=%d%nrss_kb_middle=%d%nrss_kb_end=%d%n"
+                + "fds_start=%d%nfds_end=%d%n", mounts.get(), unmounts.get(), refused.get(), noops.get(),
+                failures.get(), secs, cycles / secs, rss0, rssMid, Bench.rssKb(), fds0, Bench.fds());
     }
 }
