@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** A horizontal bar chart of each contender's ratio to raw C, on a log scale. */
+/** A horizontal bar chart of each contender's ratio to the floor, on a log scale. */
 final class Chart {
     static final class Bar {
         final String group;
@@ -63,7 +63,7 @@ final class Chart {
                 y += 16;
             }
             int w = (int) Math.max(2, Math.log10(Math.max(1.0, b.ratio) * 1.0) * scale + 2);
-            g.setColor(b.label.startsWith("raw C") ? new Color(0x999999)
+            g.setColor(b.label.startsWith("floor") ? new Color(0x999999)
                     : b.label.startsWith("overlay4j") ? new Color(0x2b6cb0) : new Color(0xdd6b20));
             g.fillRect(x0, y + 3, w, rowH - 5);
             g.setColor(Color.BLACK);
@@ -74,7 +74,7 @@ final class Chart {
         g.setColor(Color.GRAY);
         g.setStroke(new BasicStroke(1));
         g.drawLine(x0, top, x0, y);
-        g.drawString("ratio of median cycle time to raw C with the same strategy (log scale; 1.00x = the syscalls alone)",
+        g.drawString("ratio of median cycle time to the floor, mount(2) in C (log scale; 1.00x = what a C program costs)",
                 10, y + 24);
         g.dispose();
         ImageIO.write(img, "png", out);

@@ -4,7 +4,7 @@ package io.overlay4j.bench;
 interface Contender {
     String name();
 
-    /** The raw C run this one is compared with (same strategy), or null for the floor itself. */
+    /** The floor this one is compared with, or null for floor (a) itself. */
     String baseline();
 
     /** Whether it can mount this scenario at all (legacy cannot carry 500 layers). */

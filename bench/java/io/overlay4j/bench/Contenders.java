@@ -21,7 +21,7 @@ final class Contenders {
     }
 
     static String rawName(MountStrategy s) {
-        return "raw C (" + s.name().toLowerCase() + ")";
+        return "overlay4j C core (" + s.name().toLowerCase() + ")";
     }
 
     /** Legacy mount(2) carries about 200 layers once shortened; the rest carry any stack. */
@@ -37,7 +37,57 @@ final class Contenders {
         return s.readOnly ? b.readOnly() : b;
     }
 
-    /** The floor: the same C core in a C loop, timed inside the C process. */
+    static final String FLOOR_A = "floor (a): mount(2) in C";
+    static final String FLOOR_B = "floor (b): new mount API in C";
+
+    /**
+     * The floors, what a C programmer writes with no project code (bench/floor.c): (a) mount(2)
+     * with the option string, (b) the minimal new-API sequence with strings. Every other
+     * contender is compared with (a), or with (b) where (a) cannot mount (past one page).
+     */
+    static final class Floor implements Contender {
+        private final Path binary;
+        private final boolean newApi;
+
+        Floor(Path binary, boolean newApi) {
+            this.binary = binary;
+            this.newApi = newApi;
+        }
+
+        public String name() {
+            return newApi ? FLOOR_B : FLOOR_A;
+        }
+
+        public String baseline() {
+            return newApi ? FLOOR_A : null;
+        }
+
+        public boolean supports(Scenario s) {
+            return newApi || Jna.options(s).length() < 4096;
+        }
+
+        public long[] run(Scenario s, int n) throws Exception {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(binary.toString());
+            cmd.add(newApi ? "b" : "a");
+            cmd.add(Integer.toString(n));
+            cmd.add(s.readOnly ? "1" : "0");
+            cmd.add(s.target.toString());
+            cmd.add(s.upper == null ? "-" : s.upper.toString());
+            cmd.add(s.work == null ? "-" : s.work.toString());
+            for (Path l : s.lowers) {
+                cmd.add(l.toString());
+            }
+            String[] parts = exec(cmd, true).trim().split(" ");
+            long[] ns = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                ns[i] = Long.parseLong(parts[i]);
+            }
+            return ns;
+        }
+    }
+
+    /** The project's own C core in a C loop (no JVM), labelled as such: not a floor. */
     static final class RawC implements Contender {
         private final Path binary;
         private final MountStrategy strategy;
@@ -52,7 +102,7 @@ final class Contenders {
         }
 
         public String baseline() {
-            return null;
+            return FLOOR_A;
         }
 
         public boolean supports(Scenario s) {
@@ -94,7 +144,7 @@ final class Contenders {
         }
 
         public String baseline() {
-            return rawName(strategy);
+            return FLOOR_A;
         }
 
         public boolean supports(Scenario s) {
@@ -125,7 +175,7 @@ final class Contenders {
         }
 
         public String baseline() {
-            return rawName(strategy);
+            return FLOOR_A;
         }
 
         public boolean supports(Scenario s) {
@@ -161,7 +211,7 @@ final class Contenders {
         }
 
         public String baseline() {
-            return rawName(MountStrategy.LEGACY);
+            return FLOOR_A;
         }
 
         public boolean supports(Scenario s) {
@@ -200,7 +250,7 @@ final class Contenders {
         }
 
         public String baseline() {
-            return rawName(MountStrategy.LEGACY);
+            return FLOOR_A;
         }
 
         public boolean supports(Scenario s) {
