@@ -809,13 +809,17 @@ int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned 
      * was made) there is nothing to check; nor with EXPIRE: looking counts as a use
      * and would clear the expiry mark. */
     if ((mount_id || mount_uid) && !(flags & O4J_UNMOUNT_EXPIRE)) {
-        if (sys->identity(AT_FDCWD, target, &top))
-            return -errno;
         if (mount_uid && sys->mount_uid(AT_FDCWD, target, &top_uid))
             return -errno;
-        if (mount_uid && top_uid ? top_uid != mount_uid : top.mount_id != mount_id) {
-            *found = top.mount_id;
-            return 1;
+        /* The reusable ID is read only when it decides, or to name what was found instead. */
+        if (!(mount_uid && top_uid == mount_uid)) {
+            if (sys->identity(AT_FDCWD, target, &top))
+                return -errno;
+            /* Another never-reused ID on top; or, where the kernel has none, another reusable one. */
+            if ((mount_uid && top_uid) || top.mount_id != mount_id) {
+                *found = top.mount_id;
+                return 1;
+            }
         }
     }
     return o4j_unmount_with(sys, target, flags);
