@@ -211,6 +211,15 @@ static void get_id(JNIEnv *env, jlongArray array, struct o4j_id *id)
 
 /* Returns the new mount's ID: a primitive, so nothing can fail in here after the
  * mount exists and leave it behind unreported. */
+/* A new mount's facts for Java: its never-reused ID and the flags it has into made; returns its ID. */
+static jlong made_by(JNIEnv *env, const struct o4j_result *r, jlongArray made)
+{
+    jlong values[2] = {(jlong)r->mount_uid, (jlong)(jint)r->flags_seen};
+
+    (*env)->SetLongArrayRegion(env, made, 0, 2, values);
+    return (jlong)r->mount_id;
+}
+
 static jlong JNICALL jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
                                                               jint flags, jbyteArray target,
                                                               jlongArray target_id, jint strategy,
@@ -228,12 +237,8 @@ static jlong JNICALL jni_mount(JNIEnv *env, jclass cls, jbyteArray spec,
         get_id(env, target_id, &tid);
         if (o4j_mount(&d.ov, dest, &tid, (enum o4j_strategy)strategy, &r) != 0)
             throw_syscall(env, r.err, r.op, r.path, r.log);
-        else {
-            jlong values[2] = {(jlong)r.mount_uid, (jlong)(jint)r.flags_seen};
-
-            mount_id = (jlong)r.mount_id;
-            (*env)->SetLongArrayRegion(env, made, 0, 2, values);
-        }
+        else
+            mount_id = made_by(env, &r, made);
     }
     if (dest)
         release(dest, target_buf);
@@ -442,10 +447,7 @@ static jlong JNICALL jni_attach(JNIEnv *env, jclass cls, jint fd, jbyteArray tar
     if (o4j_attach(fd, dest, &tid, (unsigned)flags, &r) != 0) {
         throw_syscall(env, r.err, r.op, r.path, r.log);
     } else {
-        jlong values[2] = {(jlong)r.mount_uid, (jlong)(jint)r.flags_seen};
-
-        mount_id = (jlong)r.mount_id;
-        (*env)->SetLongArrayRegion(env, made, 0, 2, values);
+        mount_id = made_by(env, &r, made);
     }
     release(dest, buf);
     return mount_id;

@@ -4,6 +4,7 @@
 # `mount` and `umount` (first on PATH), and compares what the two runs print.
 #   layers.sh DIR   (DIR: an empty directory; needs root)
 set -eu
+export LC_ALL=C # stat's words below, whatever the caller's locale
 d=$1
 cd "$d"
 mkdir lower1 lower2 lower3 upper work upper2 work2 merged view

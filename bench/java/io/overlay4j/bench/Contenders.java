@@ -37,6 +37,30 @@ final class Contenders {
         return s.readOnly ? b.readOnly() : b;
     }
 
+    /**
+     * Runs n cycles of a C program (bench/floor.c, bench/cycle.c: MODE CYCLES RO TARGET UPPER|-
+     * WORK|- LOWER...), which times each cycle itself; returns the times in nanoseconds.
+     */
+    static long[] timeInC(Path binary, String mode, Scenario s, int n) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary.toString());
+        cmd.add(mode);
+        cmd.add(Integer.toString(n));
+        cmd.add(s.readOnly ? "1" : "0");
+        cmd.add(s.target.toString());
+        cmd.add(s.upper == null ? "-" : s.upper.toString());
+        cmd.add(s.work == null ? "-" : s.work.toString());
+        for (Path l : s.lowers) {
+            cmd.add(l.toString());
+        }
+        String[] parts = exec(cmd, true).trim().split(" ");
+        long[] ns = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            ns[i] = Long.parseLong(parts[i]);
+        }
+        return ns;
+    }
+
     static final String FLOOR_A = "floor (a): mount(2) in C";
     static final String FLOOR_B = "floor (b): new mount API in C";
 
@@ -67,23 +91,7 @@ final class Contenders {
         }
 
         public long[] run(Scenario s, int n) throws Exception {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(binary.toString());
-            cmd.add(newApi ? "b" : "a");
-            cmd.add(Integer.toString(n));
-            cmd.add(s.readOnly ? "1" : "0");
-            cmd.add(s.target.toString());
-            cmd.add(s.upper == null ? "-" : s.upper.toString());
-            cmd.add(s.work == null ? "-" : s.work.toString());
-            for (Path l : s.lowers) {
-                cmd.add(l.toString());
-            }
-            String[] parts = exec(cmd, true).trim().split(" ");
-            long[] ns = new long[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                ns[i] = Long.parseLong(parts[i]);
-            }
-            return ns;
+            return timeInC(binary, newApi ? "b" : "a", s, n);
         }
     }
 
@@ -110,24 +118,7 @@ final class Contenders {
         }
 
         public long[] run(Scenario s, int n) throws Exception {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(binary.toString());
-            cmd.add(Integer.toString(strategy.ordinal() + 1));
-            cmd.add(Integer.toString(n));
-            cmd.add(s.readOnly ? "1" : "0");
-            cmd.add(s.target.toString());
-            cmd.add(s.upper == null ? "-" : s.upper.toString());
-            cmd.add(s.work == null ? "-" : s.work.toString());
-            for (Path l : s.lowers) {
-                cmd.add(l.toString());
-            }
-            String out = exec(cmd, true);
-            String[] parts = out.trim().split(" ");
-            long[] ns = new long[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                ns[i] = Long.parseLong(parts[i]);
-            }
-            return ns;
+            return timeInC(binary, Integer.toString(strategy.ordinal() + 1), s, n);
         }
     }
 
