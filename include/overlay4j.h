@@ -204,6 +204,23 @@ int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lo
  */
 long o4j_decode_mountinfo(const char *line, char *out, size_t cap);
 
+/*
+ * The never-reused IDs (statx STATX_MNT_ID_UNIQUE) of the mounts this process can reach in
+ * its mount namespace, ascending, starting after `after` (0: from the first): listmount(2),
+ * Linux 6.8+. Writes at most n; returns how many, or -errno (-ENOSYS before 6.8, -EPERM
+ * where the kernel asks for CAP_SYS_ADMIN).
+ */
+long o4j_list_mounts(unsigned long long after, unsigned long long *ids, size_t n);
+
+/*
+ * The layers and options of the overlay mount with this never-reused ID, by statmount(2)
+ * (Linux 6.10+ tells the options): entries 'L', 'D', 'U', 'W', 'O', 'V' as decoded from
+ * mountinfo. Writes at most cap bytes; returns the length needed, 0 when the mount is not an
+ * overlay, or -errno: -ENOENT when it is gone, -EOPNOTSUPP when the kernel does not tell a
+ * mount's options, -ENOSYS before Linux 6.8.
+ */
+long o4j_stat_overlay(unsigned long long mount_uid, char *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

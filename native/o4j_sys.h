@@ -49,4 +49,9 @@ int o4j_unmount_if_with(const struct o4j_sys *sys, const char *target, unsigned 
                         unsigned long long mount_uid, unsigned flags, unsigned long long *found);
 int o4j_probe_with(const struct o4j_sys *sys);
 
+/* Super options as mountinfo and statmount show them ("lowerdir=...,upperdir=..."), decoded
+ * into the entries of o4j_decode_mountinfo ('L' 'D' 'U' 'W' 'O' 'V'). Returns the length
+ * needed (at most cap bytes are written), or -ENOMEM. */
+long o4j_decode_super_options(const char *opts, size_t len, char *out, size_t cap);
+
 #endif

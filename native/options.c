@@ -362,6 +362,18 @@ static void decode_super_options(struct sink *s, const char *opts, size_t len, c
     }
 }
 
+long o4j_decode_super_options(const char *opts, size_t len, char *out, size_t cap)
+{
+    struct sink s = {out, cap, 0};
+    char *tmp = malloc(len + 1);
+
+    if (!tmp)
+        return -ENOMEM;
+    decode_super_options(&s, opts, len, tmp);
+    free(tmp);
+    return (long)s.len;
+}
+
 long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
 {
     struct sink s = {out, cap, 0};

@@ -377,6 +377,46 @@ static jbyteArray JNICALL jni_decodeMountinfo(JNIEnv *env, jclass cls,
     return result;
 }
 
+static jint JNICALL jni_listMounts(JNIEnv *env, jclass cls, jlongArray ids)
+{
+    jsize n = (*env)->GetArrayLength(env, ids);
+    unsigned long long *buf = malloc(((size_t)n + 1) * sizeof *buf);
+    long got;
+
+    (void)cls;
+    if (!buf) {
+        throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
+        return 0;
+    }
+    got = o4j_list_mounts(0, buf, (size_t)n);
+    if (got < 0)
+        throw_syscall(env, (int)-got, "listmount", NULL, NULL);
+    else
+        (*env)->SetLongArrayRegion(env, ids, 0, (jsize)got, (const jlong *)buf);
+    free(buf);
+    return (jint)got;
+}
+
+static jbyteArray JNICALL jni_statOverlay(JNIEnv *env, jclass cls, jlong uid)
+{
+    char small[1024], *blob = small;
+    long need = o4j_stat_overlay((unsigned long long)uid, small, sizeof small);
+    jbyteArray result = NULL;
+
+    (void)cls;
+    if (need >= (long)sizeof small && (blob = malloc((size_t)need + 1)) != NULL)
+        need = o4j_stat_overlay((unsigned long long)uid, blob, (size_t)need + 1);
+    if (!blob)
+        throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
+    else if (need < 0)
+        throw_syscall(env, (int)-need, "statmount", NULL, NULL);
+    else if (need > 0 && (result = (*env)->NewByteArray(env, (jsize)need)) != NULL)
+        (*env)->SetByteArrayRegion(env, result, 0, (jsize)need, (const jbyte *)blob);
+    if (blob != small)
+        free(blob);
+    return result;
+}
+
 static jstring JNICALL jni_errnoName(JNIEnv *env, jclass cls,
                                                                   jint errnum)
 {
@@ -476,6 +516,8 @@ static const JNINativeMethod methods[] = {
     {"detach", "([BII)I", (void *)jni_detach},
     {"attach", "(I[B[JI[J)J", (void *)jni_attach},
     {"closeDetached", "(I)V", (void *)jni_closeDetached},
+    {"listMounts", "([J)I", (void *)jni_listMounts},
+    {"statOverlay", "(J)[B", (void *)jni_statOverlay},
 };
 
 /* Binds the natives to the Jni class of the package the file name gives. When they do

@@ -4,6 +4,7 @@ import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
+import io.overlay4j.internal.MountedOverlays;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
@@ -126,7 +127,8 @@ final class ActiveMounts {
         try {
             take(c, c.upper, ov, "upperdir", action);
             take(c, c.work, ov, "workdir", action);
-            if (c.upper != null) {
+            MountedOverlays table = kernel.mountedOverlays();
+            if (c.upper != null && (table == null || table.mayUse(ov.upperBytes(), ov.workBytes()))) {
                 inMountTable(ov, action);
             }
         } catch (IOException | RuntimeException | Error e) {

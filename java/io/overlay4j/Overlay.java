@@ -67,6 +67,12 @@ public final class Overlay {
     private final String upperKey;
     private final String workKey;
     private final boolean sharesUpper;
+    /**
+     * The last target mounted on, when it was named by its canonical path: mounting there again
+     * skips resolving it, since the C core checks its identity anyway and answers ESTALE (then
+     * it is resolved afresh) when the name leads elsewhere now.
+     */
+    private volatile Directory lastTarget;
 
     private Overlay(Builder b, Map<String, String> options, Layers layers, MountStrategy strategy) {
         this.lowerdirs = paths(layers.lowerdirs);
@@ -127,7 +133,9 @@ public final class Overlay {
         long mountId;
         long[] made = new long[2];
         for (int attempt = 1;; attempt++) {
-            dir = Layers.resolve(target, "target", action);
+            Directory last = lastTarget;
+            dir = attempt == 1 && last != null && last.path.equals(target) ? last
+                    : Layers.resolve(target, "target", action);
             if (dir.bytes.length == 1) {
                 // umount2("/") reaches the root underneath, never a mount on top of it.
                 throw Errors.precheck("EINVAL", "mount", "/", action, "an overlay on / could never be unmounted "
@@ -143,8 +151,9 @@ public final class Overlay {
             } catch (SyscallException e) {
                 ActiveMounts.release(claim);
                 // The target changed between its resolution and the mount (another mount or unmount
-                // there): the target is what its name names now, so resolve it again.
-                if (attempt < TARGET_ATTEMPTS && e.errno() == Errno.ESTALE && e.concerns(dir.bytes)) {
+                // there), or a remembered target failed: the target is what its name names now, so
+                // resolve it again (which also words what is wrong with it).
+                if (attempt < TARGET_ATTEMPTS && (dir == last || e.errno() == Errno.ESTALE) && e.concerns(dir.bytes)) {
                     continue;
                 }
                 throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString(), diagnose());
@@ -154,6 +163,9 @@ public final class Overlay {
             }
         }
         try {
+            if (dir.path.equals(target)) {
+                lastTarget = dir;
+            }
             OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, null);
             ActiveMounts.mounted(claim, mountId, made[0], m);
             if (LOG.isDebugEnabled()) {

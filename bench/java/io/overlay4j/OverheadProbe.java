@@ -46,6 +46,18 @@ public final class OverheadProbe {
             return 0;
         }
 
+        public int listMounts(long[] ids) {
+            return 0;
+        }
+
+        public byte[] statOverlay(long mountUid) {
+            return null;
+        }
+
+        public io.overlay4j.internal.MountedOverlays mountedOverlays() {
+            return null;
+        }
+
         public int bestStrategy() {
             return MountStrategy.LEGACY.code;
         }

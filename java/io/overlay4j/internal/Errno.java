@@ -4,6 +4,7 @@ package io.overlay4j.internal;
 public final class Errno {
     /** A directory is not the one that was resolved or validated (the C core's identity check). */
     public static final int ESTALE = value("ESTALE");
+    public static final int ENOENT = value("ENOENT");
     /** What the C core says when asked to hold an overlay detached by mount(2). */
     public static final int EOPNOTSUPP = value("EOPNOTSUPP");
 

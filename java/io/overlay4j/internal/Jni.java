@@ -26,7 +26,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 6;
+    @Native public static final int INTERFACE_VERSION = 7;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -79,6 +79,12 @@ public final class Jni {
 
     /** One mountinfo line of an overlay as entries (see o4j_decode_mountinfo); null for other lines. */
     static native byte[] decodeMountinfo(byte[] line);
+
+    /** See {@link Kernel#listMounts}. */
+    static native int listMounts(long[] ids) throws SyscallException;
+
+    /** See {@link Kernel#statOverlay}. */
+    static native byte[] statOverlay(long mountUid) throws SyscallException;
 
     static native String errnoName(int errno);
 

@@ -6,6 +6,7 @@ final class JniKernel implements Kernel {
 
     private static final Log LOG = Log.get(JniKernel.class);
 
+    private final MountedOverlays overlays = new MountedOverlays(this);
     private volatile int best;
 
     private JniKernel() {
@@ -45,6 +46,21 @@ final class JniKernel implements Kernel {
     @Override
     public void unmount(byte[] target, int flags) throws SyscallException {
         Jni.unmount(target, flags);
+    }
+
+    @Override
+    public int listMounts(long[] ids) throws SyscallException {
+        return Jni.listMounts(ids);
+    }
+
+    @Override
+    public byte[] statOverlay(long mountUid) throws SyscallException {
+        return Jni.statOverlay(mountUid);
+    }
+
+    @Override
+    public MountedOverlays mountedOverlays() {
+        return overlays;
     }
 
     /** Probed once per class loader, however many threads ask first. */

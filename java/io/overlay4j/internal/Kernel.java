@@ -34,6 +34,22 @@ public interface Kernel {
     /** The never-reused ID of the mount on top of path, 0 where the kernel has none. */
     long mountUid(byte[] path) throws SyscallException;
 
+    /**
+     * The never-reused IDs of the mounts this process can reach, ascending, into ids: how many
+     * (ids.length: perhaps more). listmount(2), Linux 6.8+.
+     */
+    int listMounts(long[] ids) throws SyscallException;
+
+    /**
+     * The layers and options of the overlay mount with this never-reused ID as entries (see
+     * {@link MountTable}), null when it is not an overlay; ENOENT when it is gone, EOPNOTSUPP
+     * when the kernel does not tell a mount's options. statmount(2), Linux 6.10+.
+     */
+    byte[] statOverlay(long mountUid) throws SyscallException;
+
+    /** What this kernel's mount table holds, kept current; null where it cannot be watched. */
+    MountedOverlays mountedOverlays();
+
     /** The best strategy code this kernel supports, probed once. */
     int bestStrategy();
 

@@ -39,6 +39,7 @@ public final class Bench {
         fakeSyscalls = Paths.get(args[1]);
         outDir = Paths.get(args[2]);
         quick = Arrays.asList(args).contains("--quick");
+        JniFloor.load(rawBinary.resolveSibling("libo4j_floor_jni.so"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -89,10 +90,12 @@ public final class Bench {
                     new Scenario("rw-2-lowers-tmpfs", tmpfs, 2, false, 200 / scale),
                     new Scenario("ro-2-lowers", root, 2, true, 200 / scale),
                     new Scenario("rw-100-layers", root, 100, false, 40 / scale),
-                    new Scenario("rw-500-layers", root, 500, false, 10));
+                    new Scenario("rw-500-layers", root, 500, false, 10),
+                    new Scenario("ro-500-layers", root, 500, true, 10));
             warmUp(scenarios.get(1), strategies);
             int rounds = quick ? 3 : 7;
-            csv.add("scenario,contender,baseline,median_us,p90_us,ratio_to_baseline,samples");
+            csv.add("scenario,contender,baseline,median_us,p90_us,ratio_to_baseline,ratio_to_a,ratio_to_b,ratio_to_c,"
+                    + "samples,round_medians_us");
             Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
             for (Scenario s : scenarios) {
                 ratios.put(s.name, measure(s, contenders(strategies), rounds));
@@ -123,11 +126,13 @@ public final class Bench {
         List<Contender> list = new ArrayList<>();
         list.add(new Contenders.Floor(floorBinary, false));
         list.add(new Contenders.Floor(floorBinary, true));
+        list.add(new Contenders.JniFloorLoop());
         for (MountStrategy s : strategies) {
             list.add(new Contenders.RawC(rawBinary, s));
             list.add(new Contenders.BuiltEachCycle(s));
             list.add(new Contenders.Prepared(s));
         }
+        list.add(new Contenders.Attached(strategies.get(0)));
         list.add(new Contenders.Jna());
         list.add(new Contenders.ProcessBuilderMount());
         return list;
@@ -153,35 +158,58 @@ public final class Bench {
             }
         }
         System.out.printf("%n%s (%d lower layers%s)%n", s.name, s.lowers.size(), s.readOnly ? ", read-only" : "");
-        System.out.printf("  %-34s %12s %12s %10s%n", "contender", "median us", "p90 us", "vs floor");
+        System.out.printf("  %-40s %10s %10s %8s %8s %8s%n", "contender", "median us", "p90 us", "vs (a)", "vs (b)",
+                "vs (c)");
         Map<String, Double> ratios = new LinkedHashMap<>();
         Map<String, Double> mediansHere = new LinkedHashMap<>();
         medians.put(s.name, mediansHere);
         for (Contender c : cs) {
             List<long[]> mine = samples.get(c.name());
             Stats all1 = new Stats(concat(mine));
-            double ratio = 1.0;
             // Floor (a) cannot mount past one page of options: there, floor (b) is the floor.
             String baseline = c.baseline() == null || samples.containsKey(c.baseline()) ? c.baseline()
                     : c.baseline().equals(Contenders.FLOOR_A) && !c.name().equals(Contenders.FLOOR_B)
                             ? Contenders.FLOOR_B : null;
-            if (baseline != null && samples.containsKey(baseline)) {
-                List<long[]> base = samples.get(baseline);
-                double[] perRound = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    perRound[r] = new Stats(mine.get(r)).medianUs / new Stats(base.get(r)).medianUs;
-                }
-                ratio = Stats.median(perRound);
+            double ratio = baseline == null ? 1.0 : ratio(mine, samples.get(baseline), rounds);
+            double[] toFloors = new double[3];
+            String[] floors = {Contenders.FLOOR_A, Contenders.FLOOR_B, Contenders.FLOOR_C};
+            StringBuilder cells = new StringBuilder();
+            for (int f = 0; f < floors.length; f++) {
+                toFloors[f] = ratio(mine, samples.get(floors[f]), rounds);
+                cells.append(Double.isNaN(toFloors[f]) ? String.format("%9s", "-")
+                        : String.format(Locale.ROOT, " %7.2fx", toFloors[f]));
             }
             ratios.put(c.name(), ratio);
+            ratios.put(c.name() + " / (c)", toFloors[2]);
             mediansHere.put(c.name(), all1.medianUs);
-            System.out.printf(Locale.ROOT, "  %-34s %12.1f %12.1f %9.2fx%n", c.name(), all1.medianUs, all1.p90Us,
-                    ratio);
-            csv.add(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.4f,%d", s.name, c.name(),
-                    baseline == null ? "" : baseline, all1.medianUs, all1.p90Us, ratio, all1.samples));
+            System.out.printf(Locale.ROOT, "  %-40s %10.1f %10.1f%s%n", c.name(), all1.medianUs, all1.p90Us, cells);
+            csv.add(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%d,%s", s.name, c.name(),
+                    baseline == null ? "" : baseline, all1.medianUs, all1.p90Us, ratio, toFloors[0], toFloors[1],
+                    toFloors[2], all1.samples, raw(mine)));
             bars.add(new Chart.Bar(s.name, c.name(), ratio));
         }
         return ratios;
+    }
+
+    /** The median over rounds of this round's median against the floor's in the same round; NaN without it. */
+    private static double ratio(List<long[]> mine, List<long[]> floor, int rounds) {
+        if (floor == null) {
+            return Double.NaN;
+        }
+        double[] perRound = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            perRound[r] = new Stats(mine.get(r)).medianUs / new Stats(floor.get(r)).medianUs;
+        }
+        return Stats.median(perRound);
+    }
+
+    /** Each round's median in microseconds, separated by spaces: the raw numbers behind a row. */
+    private static String raw(List<long[]> rounds) {
+        StringBuilder b = new StringBuilder();
+        for (long[] r : rounds) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f", new Stats(r).medianUs));
+        }
+        return b.toString();
     }
 
     private static long[] concat(List<long[]> parts) {
@@ -211,14 +239,16 @@ public final class Bench {
             if (rw == null) {
                 continue;
             }
-            target("overlay4j prepared (" + d + ") / floor (a), " + medium, rw.get("overlay4j prepared (" + d + ")"),
-                    1.03, true);
-            target("overlay4j (" + d + ", built each cycle) / floor (a), " + medium, rw.get("overlay4j (" + d + ")"),
-                    1.10, true);
+            target("overlay4j prepared (" + d + ") / floor (c), " + medium,
+                    rw.get("overlay4j prepared (" + d + ") / (c)"), 1.03, true);
+            target("overlay4j (" + d + ", built each cycle) / floor (c), " + medium,
+                    rw.get("overlay4j (" + d + ") / (c)"), 1.10, true);
+            target("floor (a) / overlay4j attach (" + d + ", detached), " + medium,
+                    1 / rw.get("overlay4j attach (" + d + ", detached)"), medium.endsWith("disk") ? 10 : 5, false);
+            Map<String, Double> us = medians.get(medium);
+            target("ProcessBuilder mount(8) / overlay4j (" + d + ", built each cycle), " + medium + ", median time",
+                    us.get("ProcessBuilder mount(8)") / us.get("overlay4j (" + d + ")"), 10, false);
         }
-        Map<String, Double> us = medians.get("rw-2-lowers-disk");
-        target("ProcessBuilder mount(8) / overlay4j (" + d + "), rw 2 lowers, median time",
-                us.get("ProcessBuilder mount(8)") / us.get("overlay4j (" + d + ")"), 10, false);
         Map<String, Double> big = ratios.get("rw-500-layers");
         target("overlay4j (" + d + ") / floor (b), 500 layers", big.get("overlay4j (" + d + ")"), 1.10, true);
     }
@@ -254,7 +284,19 @@ public final class Bench {
         csv.add(String.format(Locale.ROOT, "extras,java_jni_overhead_us,,%.2f,,,", jniUs));
         csv.add(String.format(Locale.ROOT, "extras,prepared_alloc_bytes,,%.0f,,,", alloc));
         target("Java+JNI cost per prepared cycle with syscalls stubbed, us", jniUs, 5, true);
-        target("bytes allocated per prepared cycle", alloc, 1024, true);
+        List<String> allocCmd = new ArrayList<>(Arrays.asList(java, "-cp", cp, AllocationProbe.class.getName(),
+                s.target.toString(), s.upper.toString(), s.work.toString()));
+        s.lowers.forEach(l -> allocCmd.add(l.toString()));
+        Map<String, String> real = child(allocCmd, null);
+        double preparedAlloc = Double.parseDouble(real.get("prepared_alloc_bytes"));
+        double attachAlloc = Double.parseDouble(real.get("attach_alloc_bytes"));
+        System.out.printf(Locale.ROOT, "bytes allocated per real rw cycle: prepared mount+close %.0f, detached "
+                + "attach+close %.0f%n", preparedAlloc, attachAlloc);
+        csv.add(String.format(Locale.ROOT, "extras,rw_prepared_alloc_bytes,,%.0f,,,", preparedAlloc));
+        csv.add(String.format(Locale.ROOT, "extras,rw_attach_alloc_bytes,,%.0f,,,", attachAlloc));
+        target("bytes allocated per prepared cycle (ro, syscalls stubbed)", alloc, 1024, true);
+        target("bytes allocated per prepared rw cycle (real kernel)", preparedAlloc, 1024, true);
+        target("bytes allocated per attach+close (real kernel)", attachAlloc, 512, true);
 
         int n = quick ? 10_000 : 100_000;
         Map<String, String> soak = child(soakCommand(java, cp, best, "cycles=" + n, tmpfs.resolve("soak"), 1, 0), null);

@@ -3,6 +3,7 @@ package io.overlay4j.bench;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.overlay4j.DetachedOverlay;
 import io.overlay4j.MountStrategy;
 import io.overlay4j.Overlay;
 import io.overlay4j.OverlayMount;
@@ -44,6 +45,18 @@ final class Contenders {
     static long[] timeInC(Path binary, String mode, Scenario s, int n) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary.toString());
+        cmd.addAll(floorArgs(mode, s, n));
+        String[] parts = exec(cmd, true).trim().split(" ");
+        long[] ns = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            ns[i] = Long.parseLong(parts[i]);
+        }
+        return ns;
+    }
+
+    /** The arguments of bench/floor.c and bench/cycle.c after the program's name. */
+    static List<String> floorArgs(String mode, Scenario s, int n) {
+        List<String> cmd = new ArrayList<>();
         cmd.add(mode);
         cmd.add(Integer.toString(n));
         cmd.add(s.readOnly ? "1" : "0");
@@ -53,16 +66,12 @@ final class Contenders {
         for (Path l : s.lowers) {
             cmd.add(l.toString());
         }
-        String[] parts = exec(cmd, true).trim().split(" ");
-        long[] ns = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            ns[i] = Long.parseLong(parts[i]);
-        }
-        return ns;
+        return cmd;
     }
 
     static final String FLOOR_A = "floor (a): mount(2) in C";
     static final String FLOOR_B = "floor (b): new mount API in C";
+    static final String FLOOR_C = "floor (c): (a) by JNI in this JVM";
 
     /**
      * The floors, what a C programmer writes with no project code (bench/floor.c): (a) mount(2)
@@ -92,6 +101,25 @@ final class Contenders {
 
         public long[] run(Scenario s, int n) throws Exception {
             return timeInC(binary, newApi ? "b" : "a", s, n);
+        }
+    }
+
+    /** Floor (c): floor (a)'s C loop inside this JVM, one JNI call for all cycles (bench/floor_jni.c). */
+    static final class JniFloorLoop implements Contender {
+        public String name() {
+            return FLOOR_C;
+        }
+
+        public String baseline() {
+            return FLOOR_A;
+        }
+
+        public boolean supports(Scenario s) {
+            return Jna.options(s).length() < 4096;
+        }
+
+        public long[] run(Scenario s, int n) {
+            return JniFloor.run(floorArgs("a", s, n).toArray(new String[0]));
         }
     }
 
@@ -181,6 +209,39 @@ final class Contenders {
                 OverlayMount m = ov.mount(s.target);
                 m.close();
                 ns[i] = System.nanoTime() - start;
+            }
+            return ns;
+        }
+    }
+
+    /** overlay4j's detached overlay: the superblock made once (not timed), then attach+close per cycle. */
+    static final class Attached implements Contender {
+        private final MountStrategy strategy;
+
+        Attached(MountStrategy strategy) {
+            this.strategy = strategy;
+        }
+
+        public String name() {
+            return "overlay4j attach (" + strategy.name().toLowerCase() + ", detached)";
+        }
+
+        public String baseline() {
+            return FLOOR_A;
+        }
+
+        public boolean supports(Scenario s) {
+            return strategy != MountStrategy.LEGACY && carries(strategy, s);
+        }
+
+        public long[] run(Scenario s, int n) throws Exception {
+            long[] ns = new long[n];
+            try (DetachedOverlay d = builder(s, strategy).build().detached()) {
+                for (int i = 0; i < n; i++) {
+                    long start = System.nanoTime();
+                    d.attach(s.target).close();
+                    ns[i] = System.nanoTime() - start;
+                }
             }
             return ns;
         }
