@@ -426,6 +426,48 @@ static void attaches_a_detached_overlay_twice(enum o4j_strategy s)
     unlink(strcat(strcpy(buf, up), "/shared.txt"));
 }
 
+/* listmount finds a new overlay among every mount; statmount decodes its layers like mountinfo,
+ * and says which mounts are no overlay. Skipped (with a note) before Linux 6.10. */
+static void lists_and_describes_mounts(void)
+{
+    const char *lowers[] = {l1, l2};
+    struct o4j_overlay ov = {lowers, 2, up, wk, NULL, 0, 0, 0, NULL, NULL, NULL, NULL};
+    unsigned long long ids[4096], uid = 0, proc = 0;
+    char blob[8192];
+    long n, len;
+    int listed = 0;
+
+    if ((n = o4j_list_mounts(0, ids, 4096)) == -ENOSYS || o4j_stat_overlay(ids[0], blob, sizeof blob) == -EOPNOTSUPP) {
+        printf("note: listmount/statmount options not here (Linux 6.10+); not tested\n");
+        return;
+    }
+    CHECK(n > 0 && n < 4096);
+    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_AUTO, NULL) == 0);
+    CHECK(o4j_mount_uid(merged, &uid) == 0 && uid != 0);
+    CHECK(o4j_mount_uid("/proc", &proc) == 0 && proc != 0);
+    CHECK((n = o4j_list_mounts(0, ids, 4096)) > 0);
+    for (long i = 0; i < n; i++) {
+        CHECK(i == 0 || ids[i - 1] < ids[i]); /* ascending */
+        listed |= ids[i] == uid;
+    }
+    CHECK(listed);
+    CHECK(o4j_list_mounts(uid, ids, 4096) >= 0); /* continues after uid */
+    CHECK((len = o4j_stat_overlay(uid, blob, sizeof blob)) > 0 && len < (long)sizeof blob);
+    if (len > 0 && len < (long)sizeof blob) {
+        char copy[8192];
+
+        memcpy(copy, blob, (size_t)len);
+        CHECK_STR(entry(copy, len, 'U'), up);
+        memcpy(copy, blob, (size_t)len);
+        CHECK_STR(entry(copy, len, 'W'), wk);
+        memcpy(copy, blob, (size_t)len);
+        CHECK_STR(entry(copy, len, 'L'), l1);
+    }
+    CHECK(o4j_stat_overlay(proc, blob, sizeof blob) == 0); /* proc: no overlay */
+    CHECK(o4j_unmount(merged, 0) == 0);
+    CHECK(o4j_stat_overlay(uid, blob, sizeof blob) == -ENOENT);
+}
+
 int main(void)
 {
     char cmd[128];
@@ -453,6 +495,7 @@ int main(void)
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();
     resolves_directories_and_targets();
+    lists_and_describes_mounts();
     shortens_options_past_a_page();
     refuses_what_no_shortening_fits();
     if (best <= O4J_STRATEGY_STRING)

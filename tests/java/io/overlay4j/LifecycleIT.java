@@ -102,6 +102,30 @@ class LifecycleIT extends MountTestBase {
         }
     }
 
+    /**
+     * Mounted by another process after this one last looked at the mount table, with a name the
+     * kernel escapes (comma, space, backslash, colon): the listmount/statmount watch sees it anew
+     * and decodes the name to the same bytes.
+     */
+    @Test
+    void anUpperdirMountedElsewhereSinceTheLastLookIsRefusedWhateverItsName() throws Exception {
+        Path upper = Files.createDirectory(tmp.resolve("up, per\\x:1"));
+        Path work = Files.createDirectory(tmp.resolve("wo,rk 1"));
+        Overlay ours = Overlay.builder().lowerdirs(l.lower1).upperdir(upper).workdir(work).build();
+        Path other = Files.createDirectory(tmp.resolve("other"));
+        ours.mount(other).close(); // looked at the table; nothing uses these yet
+        Processes.succeed("mount", "-t", "overlay", "overlay", "-o", ours.options(), l.merged.toString());
+        try {
+            FileSystemException e = assertThrows(FileSystemException.class, () -> ours.mount(other));
+            assertEquals("EBUSY", errno(e));
+            assertTrue(e.getMessage().contains("is in use by the overlay mounted on " + l.merged), e.getMessage());
+            assertFalse(Mounts.isMountPoint(other));
+        } finally {
+            Processes.succeed("umount", l.merged.toString());
+        }
+        ours.mount(other).close(); // free again once it is gone
+    }
+
     @Test
     void combinationsTheKernelRefusesOnlyInDmesgFailInBuild() {
         for (String[] o : new String[][] {{"metacopy", "on"}, {"redirect_dir", "on"}}) {
