@@ -1,10 +1,12 @@
 package io.overlay4j;
 
+import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.MountedOverlays;
+import io.overlay4j.internal.PathBytes;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
@@ -57,12 +59,12 @@ final class ActiveMounts {
         volatile Leak leak;
 
         /** target null: the layers only (a detached overlay); layers false: the target only (an attachment). */
-        Claim(Overlay overlay, Kernel kernel, String target, Path targetPath, boolean layers) {
+        Claim(Overlay overlay, Kernel kernel, Directory target, boolean layers) {
             this.overlay = overlay;
             this.kernel = kernel;
-            this.target = target;
-            this.targetBytes = target == null ? null : target.getBytes(StandardCharsets.ISO_8859_1);
-            this.targetPath = targetPath;
+            this.target = target == null ? null : PathBytes.key(target.bytes);
+            this.targetBytes = target == null ? null : target.bytes;
+            this.targetPath = target == null ? null : target.path;
             this.upper = overlay.sharesUpper() || !layers ? null : overlay.upperKey();
             this.work = overlay.sharesUpper() || !layers ? null : overlay.workKey();
         }
@@ -86,50 +88,49 @@ final class ActiveMounts {
     }
 
     /**
-     * Claims target, and the upperdir and workdir of ov unless it shares them on purpose;
-     * or says who holds what (EBUSY): another mount of this process, or a mount the mount
-     * table lists with that upperdir or workdir.
+     * Claims target for a mount (verb "mount"; with layers, also the upperdir and workdir of ov
+     * unless it shares them on purpose) or an attachment ("attach", whose detached overlay holds
+     * the layers); or says who holds what (EBUSY): another mount of this process, or a mount the
+     * mount table lists with that upperdir or workdir.
      */
-    static Claim claim(Overlay ov, Kernel kernel, String target, Path targetPath, String action)
-            throws IOException {
-        return claim(ov, kernel, target, targetPath, action, true);
+    static Claim claim(Overlay ov, Kernel kernel, Directory target, String verb, boolean layers) throws IOException {
+        return claim(ov, kernel, target, verb, target.path, layers);
     }
 
     /** The upperdir and workdir only, for a detached overlay, which its attachments then share. */
     static Claim claimLayers(Overlay ov, Kernel kernel, String action) throws IOException {
-        return claim(ov, kernel, null, null, action, true);
+        return claim(ov, kernel, null, action, null, true);
     }
 
-    /** The target only, for an attachment of a detached overlay that holds the layers. */
-    static Claim claimTarget(Overlay ov, Kernel kernel, String target, Path targetPath, String action)
+    /** What failed, for a message: "mount overlay on /t"; built only when something did. */
+    private static String action(String verb, Path targetPath) {
+        return targetPath == null ? verb : verb + " overlay on " + targetPath;
+    }
+
+    private static Claim claim(Overlay ov, Kernel kernel, Directory dir, String verb, Path targetPath, boolean layers)
             throws IOException {
-        return claim(ov, kernel, target, targetPath, action, false);
-    }
-
-    private static Claim claim(Overlay ov, Kernel kernel, String target, Path targetPath, String action,
-            boolean layers) throws IOException {
         reportLeaks();
         sweepIfGrown();
-        Claim c = new Claim(ov, kernel, target, targetPath, layers);
-        while (target != null) {
-            Claim held = BY_TARGET.putIfAbsent(target, c);
+        Claim c = new Claim(ov, kernel, dir, layers);
+        while (c.target != null) {
+            Claim held = BY_TARGET.putIfAbsent(c.target, c);
             if (held == null) {
                 break;
             }
             if (held.mountId != 0 && isGone(held)) {
-                BY_TARGET.remove(target, held); // unmounted behind its back (Mounts.unmount, umount(8))
+                BY_TARGET.remove(c.target, held); // unmounted behind its back (Mounts.unmount, umount(8))
                 releaseLayers(held);
                 continue;
             }
-            throw busy(targetPath, action, "target " + targetPath + " already holds " + held.describe()
-                    + "; close that one first, or mount on another directory");
+            throw busy(targetPath, action(verb, targetPath), "target " + targetPath + " already holds "
+                    + held.describe() + "; close that one first, or mount on another directory");
         }
         try {
-            take(c, c.upper, ov, "upperdir", action);
-            take(c, c.work, ov, "workdir", action);
+            take(c, c.upper, ov, "upperdir", verb, targetPath);
+            take(c, c.work, ov, "workdir", verb, targetPath);
             MountedOverlays table = kernel.mountedOverlays();
             if (c.upper != null && (table == null || table.mayUse(ov.upperBytes(), ov.workBytes()))) {
-                inMountTable(ov, action);
+                inMountTable(ov, action(verb, targetPath));
             }
         } catch (IOException | RuntimeException | Error e) {
             release(c);
@@ -138,7 +139,8 @@ final class ActiveMounts {
         return c;
     }
 
-    private static void take(Claim c, String key, Overlay ov, String role, String action) throws IOException {
+    private static void take(Claim c, String key, Overlay ov, String role, String verb, Path targetPath)
+            throws IOException {
         while (key != null) {
             Claim held = BY_LAYER.putIfAbsent(key, c);
             if (held == null || held == c) {
@@ -149,7 +151,7 @@ final class ActiveMounts {
                 continue;
             }
             Path dir = role.equals("upperdir") ? ov.upperdir().get() : ov.workdir().get();
-            throw inUse(ov, action, role + " " + dir + " is in use by " + held.describe());
+            throw inUse(ov, action(verb, targetPath), role + " " + dir + " is in use by " + held.describe());
         }
     }
 

@@ -1,17 +1,13 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
-import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
-import io.overlay4j.internal.Layers;
-import io.overlay4j.internal.PathBytes;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * An overlay whose superblock is made once and held as a detached mount ({@link Overlay#detached()}),
@@ -58,34 +54,17 @@ public final class DetachedOverlay implements Closeable {
      * @throws IOException a {@link java.nio.file.FileSystemException} as for {@link Overlay#mount(Path)}
      */
     public synchronized OverlayMount attach(Path target) throws IOException {
-        Objects.requireNonNull(target, "target must not be null");
         if (fd < 0) {
             throw new IllegalStateException("this detached overlay is closed; make another with Overlay.detached()");
         }
-        PathBytes.check(target, "target");
-        String action = "attach overlay on " + target;
-        Directory dir = Layers.resolve(target, "target", action);
-        if (dir.bytes.length == 1) {
-            throw Errors.precheck("EINVAL", "move_mount", "/", action, "an overlay on / could never be unmounted "
-                    + "again; attach it on a directory");
-        }
-        ActiveMounts.Claim claim = ActiveMounts.claimTarget(overlay, kernel, PathBytes.key(dir.bytes), dir.path, action);
-        long[] made = new long[2];
-        long mountId;
-        try {
-            mountId = kernel.attach(fd, dir, Jni.MOUNT_STRICT_PATHS, made);
-        } catch (SyscallException e) {
-            ActiveMounts.release(claim);
-            throw Errors.fromSyscall(e, action, dir.path.toString());
-        } catch (RuntimeException | Error e) {
-            ActiveMounts.release(claim);
-            throw e;
-        }
-        OverlayMount m = new OverlayMount(overlay, dir.path, dir.bytes, mountId, made[0], kernel, claim, this);
-        ActiveMounts.mounted(claim, mountId, made[0], m);
+        OverlayMount m = overlay.place(target, this);
         attached++;
-        Downgrades.report(overlay, m, (int) made[1]);
         return m;
+    }
+
+    /** Attaches a clone of the detached mount on dir (see {@link Kernel#attach}). */
+    long attachOn(Directory dir, long[] made) throws SyscallException {
+        return kernel.attach(fd, dir, Jni.MOUNT_STRICT_PATHS, made);
     }
 
     /** An attachment was unmounted. */

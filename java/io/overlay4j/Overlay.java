@@ -124,30 +124,38 @@ public final class Overlay {
      * @throws IllegalArgumentException when target is the empty path or not of the default file system
      */
     public OverlayMount mount(Path target) throws IOException {
+        return place(target, null);
+    }
+
+    /**
+     * Mounts this overlay on target, or with from, attaches a clone of from's detached mount
+     * there: resolves the target (or takes the one remembered), claims it, and resolves it
+     * again while it keeps changing under the call. The messages of a refusal are only built
+     * when there is one.
+     */
+    OverlayMount place(Path target, DetachedOverlay from) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
         PathBytes.check(target, "target");
-        String action = "mount overlay on " + target;
+        String verb = from == null ? "mount" : "attach";
         long start = System.nanoTime();
-        Directory dir;
-        ActiveMounts.Claim claim;
-        long mountId;
         long[] made = new long[2];
         for (int attempt = 1;; attempt++) {
             Directory last = lastTarget;
-            dir = attempt == 1 && last != null && last.path.equals(target) ? last
-                    : Layers.resolve(target, "target", action);
+            Directory dir = attempt == 1 && last != null && last.path.equals(target) ? last
+                    : Layers.resolve(target, "target", verb + " overlay on " + target);
             if (dir.bytes.length == 1) {
                 // umount2("/") reaches the root underneath, never a mount on top of it.
-                throw Errors.precheck("EINVAL", "mount", "/", action, "an overlay on / could never be unmounted "
-                        + "again (a path lookup of / stops at the root below it); mount it on a directory and "
-                        + "chroot or pivot_root into that");
+                throw Errors.precheck("EINVAL", from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
+                        "an overlay on / could never be unmounted again (a path lookup of / stops at the root "
+                                + "below it); mount it on a directory and chroot or pivot_root into that");
             }
-            claim = ActiveMounts.claim(this, kernel, PathBytes.key(dir.bytes), dir.path, action);
+            ActiveMounts.Claim claim = ActiveMounts.claim(this, kernel, dir, verb, from == null);
+            long mountId;
             try {
                 // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
                 // since, and it checks each directory it opens against the identity recorded.
-                mountId = kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, made);
-                break;
+                mountId = from == null ? kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, made)
+                        : from.attachOn(dir, made);
             } catch (SyscallException e) {
                 ActiveMounts.release(claim);
                 // The target changed between its resolution and the mount (another mount or unmount
@@ -156,26 +164,32 @@ public final class Overlay {
                 if (attempt < TARGET_ATTEMPTS && (dir == last || e.errno() == Errno.ESTALE) && e.concerns(dir.bytes)) {
                     continue;
                 }
-                throw Errors.fromSyscall(e, "mount overlay on " + dir.path, dir.path.toString(), diagnose());
+                throw Errors.fromSyscall(e, verb + " overlay on " + dir.path, dir.path.toString(),
+                        from == null ? diagnose() : null);
             } catch (RuntimeException | Error e) {
                 ActiveMounts.release(claim);
                 throw e;
             }
-        }
-        try {
             if (dir.path.equals(target)) {
                 lastTarget = dir;
             }
-            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, null);
+            return made(dir, mountId, made, claim, from, start);
+        }
+    }
+
+    /** The mount is made: registers it, or takes it down again if this side fails. */
+    private OverlayMount made(Directory dir, long mountId, long[] made, ActiveMounts.Claim claim,
+            DetachedOverlay from, long start) {
+        try {
+            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, from);
             ActiveMounts.mounted(claim, mountId, made[0], m);
             if (LOG.isDebugEnabled()) {
-                LOG.debug("mounted overlay on {} (mount ID {}) with strategy {} in {} us: {}", dir.path, mountId, strategy,
-                        (System.nanoTime() - start) / 1000, options());
+                LOG.debug("{} overlay on {} (mount ID {}) with strategy {} in {} us: {}", from == null ? "mounted"
+                        : "attached", dir.path, mountId, strategy, (System.nanoTime() - start) / 1000, options());
             }
             Downgrades.report(this, m, (int) made[1]);
             return m;
         } catch (RuntimeException | Error e) {
-            // Mounted, but this side failed: take the mount down again rather than leak it.
             try {
                 kernel.unmountIf(dir.bytes, mountId, made[0], Jni.UNMOUNT_DETACH);
             } catch (SyscallException | RuntimeException undo) {

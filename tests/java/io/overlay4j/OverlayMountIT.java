@@ -110,6 +110,32 @@ class OverlayMountIT extends MountTestBase {
         Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged).close();
     }
 
+    /** A prepared overlay remembers its target; what the name leads to now is what it mounts on. */
+    @Test
+    void aRememberedTargetReplacedOrCoveredSinceIsResolvedAfresh() throws Exception {
+        Overlay ov = Overlay.builder().lowerdirs(l.lower1, l.lower2).build();
+        Path target = l.merged.toRealPath();
+        ov.mount(target).close();
+        Files.delete(target);
+        Files.createDirectory(target); // another inode under the same name
+        try (OverlayMount m = ov.mount(target)) {
+            assertEquals("lower1", read(target.resolve("same.txt")));
+            assertEquals(m.mountId(), Mounts.overlays().stream().filter(i -> i.target().equals(target))
+                    .findFirst().orElseThrow(AssertionError::new).mountId());
+        }
+        Processes.succeed("mount", "-t", "tmpfs", "covering", target.toString()); // another mount there
+        try {
+            try (OverlayMount m = ov.mount(target)) {
+                assertEquals("lower1", read(target.resolve("same.txt")), "on top of the tmpfs");
+            }
+        } finally {
+            Processes.succeed("umount", target.toString());
+        }
+        Files.delete(target);
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ov.mount(target));
+        assertTrue(e.getMessage().contains("target " + target + " does not exist"), e.getMessage());
+    }
+
     @Test
     void aSecondOverlay4jMountOnOneTargetIsRefused() throws IOException {
         try (OverlayMount first = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged)) {
