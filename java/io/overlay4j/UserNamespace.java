@@ -1,9 +1,9 @@
 package io.overlay4j;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.util.StringTokenizer;
 
 /** Whether this process runs in a user namespace other than the initial one. */
 final class UserNamespace {
@@ -23,12 +23,23 @@ final class UserNamespace {
         return n;
     }
 
+    /**
+     * java.io and a tokenizer, not Files and a regular expression: these would load the JDK's
+     * channel, regex and lambda machinery, a fifth of a fresh JVM's first mount.
+     */
     private static boolean readNested() {
-        try {
-            String map = new String(Files.readAllBytes(Paths.get("/proc/self/uid_map")), StandardCharsets.US_ASCII);
-            return !map.trim().replaceAll("\\s+", " ").equals(INITIAL_MAP);
+        byte[] buf = new byte[256]; // the initial map is one short line; anything longer is another
+        int n;
+        try (FileInputStream in = new FileInputStream("/proc/self/uid_map")) {
+            n = in.read(buf);
         } catch (IOException | RuntimeException e) {
             return false; // no /proc: nothing to go by, and the kernel will say what is wrong
         }
+        StringTokenizer words = new StringTokenizer(new String(buf, 0, Math.max(n, 0), StandardCharsets.US_ASCII));
+        StringBuilder map = new StringBuilder();
+        while (words.hasMoreTokens()) {
+            map.append(map.length() == 0 ? "" : " ").append(words.nextToken());
+        }
+        return !map.toString().equals(INITIAL_MAP);
     }
 }
