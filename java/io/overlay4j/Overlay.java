@@ -68,11 +68,12 @@ public final class Overlay {
     private final String workKey;
     private final boolean sharesUpper;
     /**
-     * The last target mounted on, when it was named by its canonical path: mounting there again
-     * skips resolving it, since the C core checks its identity anyway and answers ESTALE (then
-     * it is resolved afresh) when the name leads elsewhere now.
+     * The last target mounted on (by any overlay of this class loader), when it was named by its
+     * canonical path: mounting there again skips resolving it, since the C core checks its
+     * identity anyway and answers ESTALE (then it is resolved afresh) when the name leads
+     * elsewhere now.
      */
-    private volatile Directory lastTarget;
+    private static volatile Directory lastTarget;
 
     private Overlay(Builder b, Map<String, String> options, Layers layers, MountStrategy strategy) {
         this.lowerdirs = paths(layers.lowerdirs);
