@@ -1,9 +1,11 @@
 /*
  * The floors: what a C programmer writes to mount an overlay, no project code at all.
- * usage: bench_floor a|b CYCLES RO TARGET UPPER|- WORK|- LOWER...
+ * usage: bench_floor a|b|d CYCLES RO TARGET UPPER|- WORK|- LOWER...
  *   a: mount(2) with the option string, then umount2(2)
  *   b: the minimal new mount API: fsopen, fsconfig strings, create, fsmount, move_mount,
  *      close, then umount2(2)
+ *   d: b's superblock made once (untimed), then per cycle a clone of it (open_tree
+ *      OPEN_TREE_CLONE) attached with move_mount, closed, and umount2(2)
  * Prints each cycle's time in nanoseconds on one line; exits 3 when mode a's option
  * string would not fit mount(2)'s page.
  */
@@ -19,7 +21,7 @@ int main(int argc, char **argv)
     int cycles, rc;
 
     if (argc < 8) {
-        fprintf(stderr, "usage: bench_floor a|b CYCLES RO TARGET UPPER|- WORK|- LOWER...\n");
+        fprintf(stderr, "usage: bench_floor a|b|d CYCLES RO TARGET UPPER|- WORK|- LOWER...\n");
         return 2;
     }
     cycles = atoi(argv[2]);

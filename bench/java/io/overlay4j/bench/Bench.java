@@ -95,7 +95,7 @@ public final class Bench {
             warmUp(scenarios.get(1), strategies);
             int rounds = quick ? 3 : 7;
             csv.add("scenario,contender,baseline,median_us,p90_us,ratio_to_baseline,ratio_to_a,ratio_to_b,ratio_to_c,"
-                    + "samples,round_medians_us");
+                    + "ratio_to_d,samples,round_medians_us");
             Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
             for (Scenario s : scenarios) {
                 ratios.put(s.name, measure(s, contenders(strategies), rounds));
@@ -124,9 +124,10 @@ public final class Bench {
 
     private List<Contender> contenders(List<MountStrategy> strategies) {
         List<Contender> list = new ArrayList<>();
-        list.add(new Contenders.Floor(floorBinary, false));
-        list.add(new Contenders.Floor(floorBinary, true));
+        list.add(new Contenders.Floor(floorBinary, 'a'));
+        list.add(new Contenders.Floor(floorBinary, 'b'));
         list.add(new Contenders.JniFloorLoop());
+        list.add(new Contenders.Floor(floorBinary, 'd'));
         for (MountStrategy s : strategies) {
             list.add(new Contenders.RawC(rawBinary, s));
             list.add(new Contenders.BuiltEachCycle(s));
@@ -158,8 +159,8 @@ public final class Bench {
             }
         }
         System.out.printf("%n%s (%d lower layers%s)%n", s.name, s.lowers.size(), s.readOnly ? ", read-only" : "");
-        System.out.printf("  %-40s %10s %10s %8s %8s %8s%n", "contender", "median us", "p90 us", "vs (a)", "vs (b)",
-                "vs (c)");
+        System.out.printf("  %-40s %10s %10s %8s %8s %8s %8s%n", "contender", "median us", "p90 us", "vs (a)",
+                "vs (b)", "vs (c)", "vs (d)");
         Map<String, Double> ratios = new LinkedHashMap<>();
         Map<String, Double> mediansHere = new LinkedHashMap<>();
         medians.put(s.name, mediansHere);
@@ -171,8 +172,8 @@ public final class Bench {
                     : c.baseline().equals(Contenders.FLOOR_A) && !c.name().equals(Contenders.FLOOR_B)
                             ? Contenders.FLOOR_B : null;
             double ratio = baseline == null ? 1.0 : ratio(mine, samples.get(baseline), rounds);
-            double[] toFloors = new double[3];
-            String[] floors = {Contenders.FLOOR_A, Contenders.FLOOR_B, Contenders.FLOOR_C};
+            String[] floors = {Contenders.FLOOR_A, Contenders.FLOOR_B, Contenders.FLOOR_C, Contenders.FLOOR_D};
+            double[] toFloors = new double[floors.length];
             StringBuilder cells = new StringBuilder();
             for (int f = 0; f < floors.length; f++) {
                 toFloors[f] = ratio(mine, samples.get(floors[f]), rounds);
@@ -183,12 +184,22 @@ public final class Bench {
             ratios.put(c.name() + " / (c)", toFloors[2]);
             mediansHere.put(c.name(), all1.medianUs);
             System.out.printf(Locale.ROOT, "  %-40s %10.1f %10.1f%s%n", c.name(), all1.medianUs, all1.p90Us, cells);
-            csv.add(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%d,%s", s.name, c.name(),
+            csv.add(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%s", s.name, c.name(),
                     baseline == null ? "" : baseline, all1.medianUs, all1.p90Us, ratio, toFloors[0], toFloors[1],
-                    toFloors[2], all1.samples, raw(mine)));
+                    toFloors[2], toFloors[3], all1.samples, raw(mine)));
             bars.add(new Chart.Bar(s.name, c.name(), ratio));
         }
         return ratios;
+    }
+
+    /** A row of the extras, padded to the header's columns. */
+    private void extra(String row) {
+        int columns = csv.get(0).split(",").length;
+        StringBuilder padded = new StringBuilder(row);
+        for (int have = row.split(",", -1).length; have < columns; have++) {
+            padded.append(',');
+        }
+        csv.add(padded.toString());
     }
 
     /** The median over rounds of this round's median against the floor's in the same round; NaN without it. */
@@ -245,6 +256,8 @@ public final class Bench {
                     rw.get("overlay4j (" + d + ") / (c)"), 1.10, true);
             target("floor (a) / overlay4j attach (" + d + ", detached), " + medium,
                     1 / rw.get("overlay4j attach (" + d + ", detached)"), medium.endsWith("disk") ? 10 : 5, false);
+            verdicts.add(String.format(Locale.ROOT, "INFO what C itself gets: floor (a) / floor (d), %-33s %8.3f",
+                    medium, 1 / rw.get(Contenders.FLOOR_D)));
             Map<String, Double> us = medians.get(medium);
             target("ProcessBuilder mount(8) / overlay4j (" + d + ", built each cycle), " + medium + ", median time",
                     us.get("ProcessBuilder mount(8)") / us.get("overlay4j (" + d + ")"), 10, false);
@@ -280,9 +293,9 @@ public final class Bench {
                 + "%.2f us prepared; %.0f bytes allocated per prepared cycle%n",
                 Double.parseDouble(javaOnly.get("prepared_ns")) / 1000, Double.parseDouble(javaOnly.get("built_ns"))
                         / 1000, jniUs, alloc);
-        csv.add(String.format(Locale.ROOT, "extras,cold_start_ms,,%.1f,,,", coldMs));
-        csv.add(String.format(Locale.ROOT, "extras,java_jni_overhead_us,,%.2f,,,", jniUs));
-        csv.add(String.format(Locale.ROOT, "extras,prepared_alloc_bytes,,%.0f,,,", alloc));
+        extra(String.format(Locale.ROOT, "extras,cold_start_ms,,%.1f,,,", coldMs));
+        extra(String.format(Locale.ROOT, "extras,java_jni_overhead_us,,%.2f,,,", jniUs));
+        extra(String.format(Locale.ROOT, "extras,prepared_alloc_bytes,,%.0f,,,", alloc));
         target("Java+JNI cost per prepared cycle with syscalls stubbed, us", jniUs, 5, true);
         List<String> allocCmd = new ArrayList<>(Arrays.asList(java, "-cp", cp, AllocationProbe.class.getName(),
                 s.target.toString(), s.upper.toString(), s.work.toString()));
@@ -292,8 +305,8 @@ public final class Bench {
         double attachAlloc = Double.parseDouble(real.get("attach_alloc_bytes"));
         System.out.printf(Locale.ROOT, "bytes allocated per real rw cycle: prepared mount+close %.0f, detached "
                 + "attach+close %.0f%n", preparedAlloc, attachAlloc);
-        csv.add(String.format(Locale.ROOT, "extras,rw_prepared_alloc_bytes,,%.0f,,,", preparedAlloc));
-        csv.add(String.format(Locale.ROOT, "extras,rw_attach_alloc_bytes,,%.0f,,,", attachAlloc));
+        extra(String.format(Locale.ROOT, "extras,rw_prepared_alloc_bytes,,%.0f,,,", preparedAlloc));
+        extra(String.format(Locale.ROOT, "extras,rw_attach_alloc_bytes,,%.0f,,,", attachAlloc));
         target("bytes allocated per prepared cycle (ro, syscalls stubbed)", alloc, 1024, true);
         target("bytes allocated per prepared rw cycle (real kernel)", preparedAlloc, 1024, true);
         target("bytes allocated per attach+close (real kernel)", attachAlloc, 512, true);
@@ -308,8 +321,8 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "%d cycles (%s) in %s s, %s failures: RSS %d -> %d -> %d KB (start, middle, "
                 + "end), open descriptors %d -> %d%n", n, best, soak.get("seconds"), soak.get("failures"), rss0, rssMid,
                 rss1, fds0, fds1);
-        csv.add(String.format(Locale.ROOT, "extras,rss_kb_start_middle_end_%d,,%d,%d,%d,", n, rss0, rssMid, rss1));
-        csv.add(String.format(Locale.ROOT, "extras,fds_start_end_%d,,%d,%d,,", n, fds0, fds1));
+        extra(String.format(Locale.ROOT, "extras,rss_kb_start_middle_end_%d,,%d,%d,%d,", n, rss0, rssMid, rss1));
+        extra(String.format(Locale.ROOT, "extras,fds_start_end_%d,,%d,%d,,", n, fds0, fds1));
         // The first half still grows the JIT's code cache and metaspace; a leak keeps growing.
         target("RSS growth over the second half of " + n + " cycles (fixed 64 MB heap), KB", rss1 - rssMid, 1024, true);
         target("open descriptor growth over " + n + " cycles", fds1 - fds0, 0, true);

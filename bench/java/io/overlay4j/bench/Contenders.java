@@ -72,35 +72,37 @@ final class Contenders {
     static final String FLOOR_A = "floor (a): mount(2) in C";
     static final String FLOOR_B = "floor (b): new mount API in C";
     static final String FLOOR_C = "floor (c): (a) by JNI in this JVM";
+    static final String FLOOR_D = "floor (d): attach a held one in C";
 
     /**
      * The floors, what a C programmer writes with no project code (bench/floor.c): (a) mount(2)
-     * with the option string, (b) the minimal new-API sequence with strings. Every other
-     * contender is compared with (a), or with (b) where (a) cannot mount (past one page).
+     * with the option string, (b) the minimal new-API sequence with strings, (d) a clone of a
+     * superblock made once, attached and unmounted. Every other contender is compared with (a),
+     * or with (b) where (a) cannot mount (past one page).
      */
     static final class Floor implements Contender {
         private final Path binary;
-        private final boolean newApi;
+        private final char mode;
 
-        Floor(Path binary, boolean newApi) {
+        Floor(Path binary, char mode) {
             this.binary = binary;
-            this.newApi = newApi;
+            this.mode = mode;
         }
 
         public String name() {
-            return newApi ? FLOOR_B : FLOOR_A;
+            return mode == 'a' ? FLOOR_A : mode == 'b' ? FLOOR_B : FLOOR_D;
         }
 
         public String baseline() {
-            return newApi ? FLOOR_A : null;
+            return mode == 'a' ? null : FLOOR_A;
         }
 
         public boolean supports(Scenario s) {
-            return newApi || Jna.options(s).length() < 4096;
+            return mode != 'a' || Jna.options(s).length() < 4096;
         }
 
         public long[] run(Scenario s, int n) throws Exception {
-            return timeInC(binary, newApi ? "b" : "a", s, n);
+            return timeInC(binary, String.valueOf(mode), s, n);
         }
     }
 
