@@ -127,6 +127,7 @@ public final class Overlay {
     public OverlayMount mount(Path target) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
         PathBytes.check(target, "target");
+        Layers.checkMountable(upperdir, workdir);
         String action = "mount overlay on " + target;
         long start = System.nanoTime();
         Directory dir;
@@ -195,6 +196,7 @@ public final class Overlay {
      *         the kernel's refusals as for {@link #mount(Path)}
      */
     public DetachedOverlay detached() throws IOException {
+        Layers.checkMountable(upperdir, workdir);
         String action = "detach overlay " + this;
         ActiveMounts.Claim layers = ActiveMounts.claimLayers(this, kernel, action);
         try {
@@ -564,7 +566,8 @@ public final class Overlay {
         }
 
         /**
-         * Sets the upper directory, where changes go; it needs a workdir on the same filesystem.
+         * Sets the upper directory, where changes go; mounting it needs a workdir on the same filesystem
+         * ({@link Overlay#changes()} and {@link Overlay#exportChanges(OutputStream)} need none).
          *
          * @param dir the upper directory
          * @return this builder
