@@ -70,12 +70,14 @@ public final class Layers {
         Layer workLayer = null;
         if (upper != null) {
             upperLayer = new Layer("upperdir", upper, false);
-            workLayer = new Layer("workdir", work, false);
             layers.add(upperLayer);
+        }
+        if (work != null) {
+            workLayer = new Layer("workdir", work, false);
             layers.add(workLayer);
         }
         checkNoOverlap(layers);
-        if (upper != null) {
+        if (workLayer != null) {
             checkSameMount(upperLayer.dir, workLayer.dir);
             String incompatible = incompatible(workLayer.dir.path);
             if (incompatible != null) {
