@@ -281,7 +281,7 @@ class ChangesIT extends MountTestBase {
             }
         }
         sh("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "--same-permissions", "--same-owner",
-                "--recursive-unlink", "--exclude=.wh.*", "-xf", layer.toString(), "-C", base.toString());
+                "--exclude=.wh.*", "-xf", layer.toString(), "-C", base.toString());
     }
 
     /** Every path under root: type, mode, owner, content, link target, device, user.* xattrs; mtime of non-directories; hard links. */
