@@ -69,11 +69,6 @@ public final class ChangeWalk {
         this.action = action;
     }
 
-    /** The xattr prefix overlayfs uses for its own attributes here: "trusted.overlay." or "user.overlay.". */
-    public String namespace() {
-        return ns;
-    }
-
     /** Walks the upper directory upper (absolute, canonical). */
     public void run(byte[] upper) throws IOException {
         LayerEntry root = describe(upper);
@@ -325,16 +320,11 @@ public final class ChangeWalk {
     private TreeMap<String, String> ownXattrs(LayerEntry e) {
         TreeMap<String, String> m = new TreeMap<>();
         for (String n : e.xattrNames()) {
-            if (!isOverlayXattr(n)) {
+            if (!n.startsWith(ns)) {
                 m.put(n, PathBytes.key(e.xattr(n)));
             }
         }
         return m;
-    }
-
-    /** Whether xattr name is overlayfs's own here, never part of a change or an export. */
-    public boolean isOverlayXattr(String name) {
-        return name.startsWith(ns);
     }
 
     /**

@@ -15,7 +15,6 @@ public final class LayerEntry {
     private static final int S_IFMT = 0170000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
-    private static final int S_IFLNK = 0120000;
     private static final int S_IFCHR = 0020000;
 
     public final byte[] name;
@@ -110,15 +109,6 @@ public final class LayerEntry {
 
     public boolean isRegular() {
         return (mode & S_IFMT) == S_IFREG;
-    }
-
-    public boolean isSymlink() {
-        return (mode & S_IFMT) == S_IFLNK;
-    }
-
-    /** The file type bits of st_mode. */
-    public int type() {
-        return mode & S_IFMT;
     }
 
     /** The value of the extended attribute name, or null. */
