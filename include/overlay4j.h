@@ -221,6 +221,35 @@ long o4j_list_mounts(unsigned long long after, unsigned long long *ids, size_t n
  */
 long o4j_stat_overlay(unsigned long long mount_uid, char *out, size_t cap);
 
+/*
+ * Reading layers, for the change set of an upper directory. An entry is described in the
+ * entry format above: 'N' its name; 'S' its lstat facts, O4J_STAT_FIELDS 8-byte big-endian
+ * numbers (mode, uid, gid, size, nlink, ino, dev, rdev major, rdev minor, mtime seconds,
+ * mtime nanoseconds); 'K' a symbolic link's target; then each extended attribute as 'X' its
+ * name and 'V' its value (a value may hold NUL bytes). Nothing follows symbolic links.
+ */
+#define O4J_STAT_FIELDS 11
+
+/* A growing buffer of entries; o4j_blob_free releases it. On failure, op names the call
+ * that failed and path (NUL-terminated) what it was given. */
+struct o4j_blob {
+    char *data;
+    size_t len, cap;
+    const char *op;
+    char path[4096];
+};
+
+void o4j_blob_free(struct o4j_blob *b);
+
+/* Describes every entry of directory dir ("." and ".." left out) into b, in readdir order.
+ * An entry removed while it is read is left out. Returns 0 or -errno (b->op and b->path say
+ * which call, on which path, failed: EACCES on an unreadable entry, ENOTDIR, ENOENT ...). */
+int o4j_read_dir(const char *dir, struct o4j_blob *b);
+
+/* Describes the one entry path names (its 'N' is the empty name) into b. Returns 0, 1 when
+ * there is nothing there (ENOENT, or ENOTDIR on the way), or -errno as o4j_read_dir. */
+int o4j_describe(const char *path, struct o4j_blob *b);
+
 #ifdef __cplusplus
 }
 #endif

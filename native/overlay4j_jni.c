@@ -500,6 +500,49 @@ static void JNICALL jni_closeDetached(JNIEnv *env, jclass cls, jint fd)
     close(fd);
 }
 
+/* A blob of entries (o4j_read_dir, o4j_describe) as a byte[]; throws for a failed call. */
+static jbyteArray blob_result(JNIEnv *env, int rc, struct o4j_blob *b)
+{
+    jbyteArray result = NULL;
+
+    if (rc < 0)
+        throw_syscall(env, -rc, b->op ? b->op : "malloc", b->op ? b->path : NULL, NULL);
+    else if (rc == 0 && (result = (*env)->NewByteArray(env, (jsize)b->len)) != NULL)
+        (*env)->SetByteArrayRegion(env, result, 0, (jsize)b->len, (const jbyte *)b->data);
+    o4j_blob_free(b);
+    return result;
+}
+
+static jbyteArray JNICALL jni_readDirectory(JNIEnv *env, jclass cls, jbyteArray dir)
+{
+    char buf[512];
+    char *p = copy_in(env, dir, buf, sizeof buf, NULL);
+    struct o4j_blob b = {0};
+    jbyteArray result;
+
+    (void)cls;
+    if (!p)
+        return NULL;
+    result = blob_result(env, o4j_read_dir(p, &b), &b);
+    release(p, buf);
+    return result;
+}
+
+static jbyteArray JNICALL jni_describe(JNIEnv *env, jclass cls, jbyteArray path)
+{
+    char buf[512];
+    char *p = copy_in(env, path, buf, sizeof buf, NULL);
+    struct o4j_blob b = {0};
+    jbyteArray result;
+
+    (void)cls;
+    if (!p)
+        return NULL;
+    result = blob_result(env, o4j_describe(p, &b), &b);
+    release(p, buf);
+    return result;
+}
+
 static const JNINativeMethod methods[] = {
     {"interfaceVersion", "()I", (void *)jni_interfaceVersion},
     {"mount", "([BI[B[JI[J)J", (void *)jni_mount},
@@ -518,6 +561,8 @@ static const JNINativeMethod methods[] = {
     {"closeDetached", "(I)V", (void *)jni_closeDetached},
     {"listMounts", "([J)I", (void *)jni_listMounts},
     {"statOverlay", "(J)[B", (void *)jni_statOverlay},
+    {"readDirectory", "([B)[B", (void *)jni_readDirectory},
+    {"describe", "([B)[B", (void *)jni_describe},
 };
 
 /* Binds the natives to the Jni class of the package the file name gives. When they do

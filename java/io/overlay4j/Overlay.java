@@ -1,10 +1,12 @@
 package io.overlay4j;
 
+import io.overlay4j.internal.ChangeWalk;
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.LayerExport;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
@@ -14,10 +16,15 @@ import io.overlay4j.internal.PathBytes;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,6 +144,7 @@ public final class Overlay {
     OverlayMount place(Path target, DetachedOverlay from) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
         PathBytes.check(target, "target");
+        Layers.checkMountable(upperdir, workdir);
         String verb = from == null ? "mount" : "attach";
         long start = System.nanoTime();
         long[] made = new long[2];
@@ -215,6 +223,7 @@ public final class Overlay {
      *         the kernel's refusals as for {@link #mount(Path)}
      */
     public DetachedOverlay detached() throws IOException {
+        Layers.checkMountable(upperdir, workdir);
         String action = "detach overlay " + this;
         ActiveMounts.Claim layers = ActiveMounts.claimLayers(this, kernel, action);
         try {
@@ -234,6 +243,104 @@ public final class Overlay {
             ActiveMounts.release(layers);
             throw e;
         }
+    }
+
+    /**
+     * What the upper directory changed against the lower layers, sorted by path (in byte order):
+     * each path added, modified or deleted, read from the upper directory (and the lower layers)
+     * alone, whether or not the overlay is mounted, writing nothing. While a mount writes to the
+     * upper directory the answer is of no single moment.
+     *
+     * <p>Every form overlayfs uses counts: whiteouts (0/0 character devices, and zero-size files
+     * with the whiteout xattr) are DELETED; an opaque directory, or one renamed with redirect_dir=on,
+     * is listed with everything it now holds, and is {@link Change#opaque()} when the lower layers
+     * had a directory there (a rename is DELETED at the old path, the old directory's whiteout);
+     * a metacopy file is MODIFIED. A directory in the upper only because something in it changed
+     * is no change itself: only its mode, owner or xattrs (overlayfs's own aside) make it MODIFIED.
+     * A whiteout with nothing beneath it in the lower layers hides nothing and is no change. The
+     * overlay's root is never listed. Overlayfs's xattrs are read in user.overlay.* with the
+     * userxattr option, else in trusted.overlay.*.
+     *
+     * @return the changes, unmodifiable
+     * @throws java.nio.file.FileSystemException EINVAL when this overlay has no upperdir, or its
+     *         upperdir was written by an overlay of the other xattr namespace (userxattr or not);
+     *         EPERM (an {@link java.nio.file.AccessDeniedException}) when trusted.overlay.* xattrs
+     *         cannot be read here (no CAP_SYS_ADMIN); the errno of a file that cannot be read
+     *         (EACCES ...) naming it; ENODATA for a metacopy file whose data no lower layer has
+     */
+    public List<Change> changes() throws IOException {
+        List<Change> changes = new ArrayList<>();
+        walk("read the changes of " + this, (path, kind, opaque, e, data, size, changed) -> {
+            if (changed) {
+                changes.add(new Change(PathBytes.toPath(path), kind, opaque));
+            }
+        });
+        changes.sort(Comparator.comparing(Change::path));
+        return Collections.unmodifiableList(changes);
+    }
+
+    /**
+     * Writes the {@link #changes()} as an uncompressed OCI image layer tar (pax format): files with
+     * their mode, uid/gid, mtime (with nanoseconds), xattrs other than overlayfs's own
+     * ({@code SCHILY.xattr.*}), symbolic links, hard links, device nodes and FIFOs; a deleted path as
+     * an empty {@code .wh.NAME}, an opaque directory with {@code .wh..wh..opq} in it; the unchanged
+     * directories above a change, so that each entry has its parents before it; a metacopy file with
+     * the data of its lower file. Sockets are left out (tar has no type for them). Streams: memory
+     * holds one directory's entries per level of depth and one copy buffer, never a file. out is
+     * flushed, not closed.
+     *
+     * @param out where the tar goes
+     * @throws java.nio.file.FileSystemException as {@link #changes()} does
+     * @throws IOException when out fails, or a file shrinks while it is copied
+     */
+    public void exportChanges(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out must not be null");
+        LayerExport export = new LayerExport(out, xattrNamespace());
+        walk("export the changes of " + this, export);
+        export.finish();
+    }
+
+    private void walk(String action, ChangeWalk.Sink sink) throws IOException {
+        if (upperBytes == null) {
+            throw Errors.precheck("EINVAL", "open", null, action, "this overlay has no upperdir: nothing can have "
+                    + "changed");
+        }
+        if (!options.containsKey("userxattr") && !canReadTrustedXattrs()) {
+            throw Errors.precheck("EPERM", "llistxattr", upperdir.toString(), action, "overlayfs keeps its "
+                    + "whiteouts and opaque marks in trusted.overlay.* xattrs, which only CAP_SYS_ADMIN in the "
+                    + "initial user namespace can read; run as root, or use an overlay with userxattr");
+        }
+        List<byte[]> lowers = new ArrayList<>();
+        for (Path p : lowerdirs) {
+            lowers.add(PathBytes.of(p));
+        }
+        List<byte[]> data = new ArrayList<>();
+        for (Path p : datadirs) {
+            data.add(PathBytes.of(p));
+        }
+        new ChangeWalk(lowers, data, options.containsKey("userxattr"), sink, action).run(upperBytes);
+    }
+
+    private String xattrNamespace() {
+        return options.containsKey("userxattr") ? "user.overlay." : "trusted.overlay.";
+    }
+
+    /** CAP_SYS_ADMIN (bit 21 of CapEff) in the initial user namespace: what listxattr needs to show trusted.*. */
+    private static boolean canReadTrustedXattrs() {
+        if (UserNamespace.isNested()) {
+            return false;
+        }
+        try {
+            for (String line : new String(Files.readAllBytes(Paths.get("/proc/self/status")),
+                    StandardCharsets.US_ASCII).split("\n")) {
+                if (line.startsWith("CapEff:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 21)) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return true; // nothing to go by: let the xattrs speak
+        }
+        return true;
     }
 
     /** Why the kernel may have refused without a word: what only its log would tell. */
@@ -486,7 +593,8 @@ public final class Overlay {
         }
 
         /**
-         * Sets the upper directory, where changes go; it needs a workdir on the same filesystem.
+         * Sets the upper directory, where changes go; mounting it needs a workdir on the same filesystem
+         * ({@link Overlay#changes()} and {@link Overlay#exportChanges(OutputStream)} need none).
          *
          * @param dir the upper directory
          * @return this builder

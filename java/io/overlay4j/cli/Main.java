@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code java -jar overlay4j.jar mount|umount|demo ...}. Errors print one line to
+ * {@code java -jar overlay4j.jar mount|umount|list|diff|export|demo ...}. Errors print one line to
  * stderr and exit with a code per kind of failure.
  */
 public final class Main {
@@ -30,6 +30,8 @@ public final class Main {
             "  mount   mount an overlay           (mount --help)",
             "  umount  unmount mount points       (umount --help)",
             "  list    list overlay mounts        (list --help)",
+            "  diff    what an upper directory changed, as docker diff  (diff --help)",
+            "  export  those changes as an OCI image layer tar          (export --help)",
             "  demo    the union-filesystem walkthrough, narrated (demo --help)",
             "",
             "global options (before COMMAND): --debug  show stack traces of errors",
@@ -83,6 +85,11 @@ public final class Main {
                     return umount.run(out, err, this::report);
                 case "list":
                     return list(args);
+                case "diff":
+                case "export":
+                    ChangesCommand changes = ChangesCommand.parse(command, args);
+                    debug |= changes.debug;
+                    return changes.run(out);
                 case "demo":
                     Demo demo = new Demo(out);
                     try {

@@ -26,7 +26,7 @@ public final class Jni {
     @Native public static final int UNMOUNT_NOFOLLOW = 0x08;
 
     /** Bumped whenever a native method's signature or meaning changes; see NativeLibrary. */
-    @Native public static final int INTERFACE_VERSION = 7;
+    @Native public static final int INTERFACE_VERSION = 8;
 
     @Native public static final int STRATEGY_FD = 1;
     @Native public static final int STRATEGY_STRING = 2;
@@ -72,6 +72,15 @@ public final class Jni {
     static native long attach(int fd, byte[] target, long[] targetId, int flags, long[] made) throws SyscallException;
 
     static native void closeDetached(int fd);
+
+    /**
+     * Every entry of the directory dir, described as o4j_read_dir does (name, lstat facts, link
+     * target, extended attributes); no symbolic link is followed, dir's own neither.
+     */
+    static native byte[] readDirectory(byte[] dir) throws SyscallException;
+
+    /** The entry path names, described as by {@link #readDirectory}; null when nothing is there. */
+    static native byte[] describe(byte[] path) throws SyscallException;
 
     static native int probeStrategy();
 

@@ -45,10 +45,6 @@ public final class Layers {
             throw invalid(null, (lowers.size() + data.size()) + " lower layers given; the kernel stacks at most "
                     + MAX_LOWERDIRS);
         }
-        if (upper != null && work == null) {
-            throw invalid(upper.toString(), "upperdir " + upper + " given without workdir; overlayfs needs an empty "
-                    + "workdir on the same filesystem as upperdir");
-        }
         if (work != null && upper == null) {
             throw invalid(work.toString(), "workdir " + work + " given without upperdir; the kernel would ignore it "
                     + "and mount read-only: set upperdir too, or neither for a read-only overlay");
@@ -74,12 +70,14 @@ public final class Layers {
         Layer workLayer = null;
         if (upper != null) {
             upperLayer = new Layer("upperdir", upper, false);
-            workLayer = new Layer("workdir", work, false);
             layers.add(upperLayer);
+        }
+        if (work != null) {
+            workLayer = new Layer("workdir", work, false);
             layers.add(workLayer);
         }
         checkNoOverlap(layers);
-        if (upper != null) {
+        if (workLayer != null) {
             checkSameMount(upperLayer.dir, workLayer.dir);
             String incompatible = incompatible(workLayer.dir.path);
             if (incompatible != null) {
@@ -275,6 +273,17 @@ public final class Layers {
         }
         return features.isEmpty() ? null : "workdir " + work + " holds work/incompat/" + String.join(", ", features)
                 + ": features of an earlier overlay that this kernel refuses to mount over; use a fresh workdir";
+    }
+
+    /**
+     * Refuses to mount an upperdir without a workdir (such an overlay describes layers whose
+     * changes can be read, but overlayfs cannot mount it).
+     */
+    public static void checkMountable(Path upper, Path work) throws IOException {
+        if (upper != null && work == null) {
+            throw invalid(upper.toString(), "upperdir " + upper + " given without workdir; overlayfs needs an empty "
+                    + "workdir on the same filesystem as upperdir to mount it (changes() and exportChanges() need none)");
+        }
     }
 
     private static FileSystemException invalid(String file, String why) {

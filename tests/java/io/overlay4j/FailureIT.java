@@ -131,7 +131,7 @@ class FailureIT extends MountTestBase {
     @Test
     void upperdirWithoutWorkdir() throws IOException {
         fails(FileSystemException.class, "EINVAL",
-                () -> Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).build(),
+                () -> Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).build().mount(l.merged),
                 "upperdir " + l.upper + " given without workdir");
     }
 

@@ -42,7 +42,8 @@ class JarAloneIT {
 
     @Test
     void everyClassIsJava8BytecodeAndTheShimIsInside() throws IOException {
-        assertTrue(Files.size(jar()) < 200_000, "the jar is " + Files.size(jar()) + " bytes");
+        // 200 000 until the change set and its tar writer (about 15 kB) came in.
+        assertTrue(Files.size(jar()) < 215_000, "the jar is " + Files.size(jar()) + " bytes");
         try (JarFile jar = new JarFile(jar().toFile())) {
             Architectures.x86_64(jar);
             int classes = 0;

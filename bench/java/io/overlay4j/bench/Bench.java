@@ -19,7 +19,7 @@ import java.util.Map;
  * bench/run: mount+unmount cycles of every contender, side by side in one run,
  * alternating contender by contender within each round; ratios to the floor: mount(2) in
  * C with no project code (floor (a)), or the plain new mount API where (a) cannot mount.
- * usage: Bench BENCH_CYCLE FAKE_SYSCALLS_SO OUT_DIR [--quick]
+ * usage: Bench BENCH_CYCLE FAKE_SYSCALLS_SO OUT_DIR [--quick | soak [SECONDS] | changes]
  */
 public final class Bench {
     private final Path outDir;
@@ -44,7 +44,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         int soak = Arrays.asList(args).indexOf("soak");
-        if (soak >= 0) {
+        if (Arrays.asList(args).contains("changes")) {
+            ChangeScan.run();
+        } else if (soak >= 0) {
             soak(soak + 1 < args.length ? Long.parseLong(args[soak + 1]) : 600);
         } else {
             new Bench(args).run();

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -230,5 +231,38 @@ class CommandLineIT {
         } finally {
             Processes.succeed("umount", l.merged.toString());
         }
+    }
+
+    @Test
+    void diffPrintsDockerDiffLinesAndExportWritesTheLayer() throws Exception {
+        String layers = "lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir=" + l.upper;
+        assertEquals(Main.OK, run("mount", "-o", layers + ",workdir=" + l.work, l.merged.toString()), err());
+        try {
+            Layout.write(l.merged.resolve("new file"), "new");
+            Layout.write(l.merged.resolve("same.txt"), "changed");
+            Files.delete(l.merged.resolve("doomed.txt"));
+            // While mounted, and with --lowerdir/--upperdir as mount takes them.
+            assertEquals(Main.OK, run("diff", "--lowerdir", l.lower1.toString(), "--lowerdir", l.lower2.toString(),
+                    "--upperdir", l.upper.toString()), err());
+            assertEquals("D /doomed.txt\nA /new file\nC /same.txt\n", out());
+        } finally {
+            assertEquals(Main.OK, run("umount", l.merged.toString()), err());
+        }
+        assertEquals(Main.OK, run("diff", "-o", layers), err());
+        assertEquals("D /doomed.txt\nA /new file\nC /same.txt\n", out());
+        assertEquals(Main.OK, run("export", "-o", layers), err());
+        byte[] toStdout = out.toByteArray();
+        Path file = tmp.resolve("layer.tar");
+        assertEquals(Main.OK, run("export", "-o", layers, "--file", file.toString()), err());
+        assertArrayEquals(toStdout, Files.readAllBytes(file));
+        Process list = new ProcessBuilder("tar", "-tf", file.toString()).start();
+        String names = new String(Processes.readAll(list.getInputStream()), StandardCharsets.UTF_8);
+        assertEquals(0, list.waitFor());
+        assertEquals(".wh.doomed.txt\nnew file\nsame.txt\n", names);
+        assertEquals(Main.USAGE, run("diff", "-o", layers, "extra"));
+        assertEquals(Main.USAGE, run("diff", "-f", file.toString(), "-o", layers));
+        assertEquals(Main.FAILED, run("diff", "-o", "lowerdir=" + l.lower1 + ":" + l.lower2));
+        assertTrue(err().contains("has no upperdir"), err());
+        assertEquals(Main.NOT_FOUND, run("diff", "-o", "lowerdir=" + l.lower1 + ",upperdir=" + tmp.resolve("no")));
     }
 }
