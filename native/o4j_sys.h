@@ -34,6 +34,17 @@ struct o4j_sys {
      * kernel has none; 0 or -1. */
     int (*mount_uid)(int dfd, const char *path, unsigned long long *uid);
     int (*open_tree)(int dfd, const char *path, unsigned flags);
+    /* getdents64: records of struct o4j_dirent; bytes read, 0 at the end, or -1. */
+    ssize_t (*getdents)(int fd, void *buf, size_t len);
+};
+
+/* struct linux_dirent64, as getdents64 writes it. */
+struct o4j_dirent {
+    unsigned long long ino;
+    long long off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
 };
 
 extern const struct o4j_sys o4j_sys_linux;

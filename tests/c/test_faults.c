@@ -17,6 +17,7 @@ static struct {
     int next_fd;
     int mounted;
     int work_exists;  /* workdir/work, which the kernel makes when it creates the superblock */
+    int listed;       /* fake_getdents has given the workdir's entries */
     const char *messages[4];
     int next_message;
 } f;
@@ -144,10 +145,26 @@ static int fake_fs_info(int d, const char *p, unsigned long long *type, unsigned
     return 0;
 }
 
+/* The workdir's one entry, "work" when it exists, read once; then the end. */
+static ssize_t fake_getdents(int fd, void *buf, size_t len)
+{
+    struct o4j_dirent *d = buf;
+    size_t reclen = (sizeof *d + sizeof "work" + 7) & ~(size_t)7;
+
+    (void)fd;
+    if (!f.work_exists || f.listed || len < reclen)
+        return f.listed = 0;
+    memset(d, 0, reclen);
+    d->reclen = (unsigned short)reclen;
+    memcpy(d->name, "work", sizeof "work");
+    f.listed = 1;
+    return (ssize_t)reclen;
+}
+
 static const struct o4j_sys fake = {
     fake_open, fake_open, fake_openat, fake_identity, fake_unlinkat, fake_close, fake_read, fake_readlink,
     fake_fsopen, fake_fsconfig, fake_fsmount, fake_move_mount, fake_mount, fake_umount2, fake_fs_info,
-    fake_mount_uid, fake_open_tree,
+    fake_mount_uid, fake_open_tree, fake_getdents,
 };
 
 static const char *lowers[] = {"/l1", "/l2"};
