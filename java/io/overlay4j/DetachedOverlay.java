@@ -1,8 +1,8 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
-import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.Closeable;
@@ -64,7 +64,7 @@ public final class DetachedOverlay implements Closeable {
 
     /** Attaches a clone of the detached mount on dir (see {@link Kernel#attach}). */
     long attachOn(Directory dir, long[] made) throws SyscallException {
-        return kernel.attach(fd, dir, Jni.MOUNT_STRICT_PATHS, made);
+        return kernel.attach(fd, dir, MountFlag.STRICT_PATHS, made);
     }
 
     /** An attachment was unmounted. */

@@ -3,10 +3,10 @@ package io.overlay4j;
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
-import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.OverlayOptions;
 import io.overlay4j.internal.OverlaySpec;
@@ -154,7 +154,7 @@ public final class Overlay {
             try {
                 // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
                 // since, and it checks each directory it opens against the identity recorded.
-                mountId = from == null ? kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, made)
+                mountId = from == null ? kernel.mount(spec, flags | MountFlag.STRICT_PATHS, dir, strategy.code, made)
                         : from.attachOn(dir, made);
             } catch (SyscallException e) {
                 ActiveMounts.release(claim);
@@ -191,7 +191,7 @@ public final class Overlay {
             return m;
         } catch (RuntimeException | Error e) {
             try {
-                kernel.unmountIf(dir.bytes, mountId, made[0], Jni.UNMOUNT_DETACH);
+                kernel.unmountIf(dir.bytes, mountId, made[0], UnmountOption.DETACH.bit);
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
@@ -217,7 +217,7 @@ public final class Overlay {
         String action = "detach overlay " + this;
         ActiveMounts.Claim layers = ActiveMounts.claimLayers(this, kernel, action);
         try {
-            int fd = kernel.detach(spec, flags | Jni.MOUNT_STRICT_PATHS, strategy.code);
+            int fd = kernel.detach(spec, flags | MountFlag.STRICT_PATHS, strategy.code);
             return new DetachedOverlay(this, kernel, layers, fd);
         } catch (SyscallException e) {
             ActiveMounts.release(layers);
@@ -253,7 +253,7 @@ public final class Overlay {
         return true;
     }
 
-    /** The mount flags asked for (Jni.MOUNT_*). */
+    /** The mount flags asked for ({@link MountFlag} bits). */
     int flags() {
         return flags;
     }
@@ -338,7 +338,7 @@ public final class Overlay {
      * @return true for a read-only mount
      */
     public boolean isReadOnly() {
-        return (flags & Jni.MOUNT_RDONLY) != 0;
+        return MountFlag.RDONLY.in(flags);
     }
 
     /**
@@ -349,20 +349,13 @@ public final class Overlay {
      */
     public List<String> mountFlags() {
         List<String> names = new ArrayList<>();
-        for (int i = 0; i < FLAG_BITS.length; i++) {
-            if ((flags & FLAG_BITS[i]) != 0) {
-                names.add(FLAG_NAMES[i]);
+        for (MountFlag f : MountFlag.values()) {
+            if (f.in(flags)) {
+                names.add(f.word);
             }
         }
         return Collections.unmodifiableList(names);
     }
-
-    private static final int[] FLAG_BITS = {Jni.MOUNT_RDONLY, Jni.MOUNT_NOSUID, Jni.MOUNT_NODEV, Jni.MOUNT_NOEXEC,
-            Jni.MOUNT_NOATIME, Jni.MOUNT_RELATIME, Jni.MOUNT_NODIRATIME, Jni.MOUNT_STRICTATIME, Jni.MOUNT_NOSYMFOLLOW};
-    private static final String[] FLAG_NAMES = {"ro", "nosuid", "nodev", "noexec", "noatime", "relatime", "nodiratime",
-            "strictatime", "nosymfollow"};
-    /** The access-time modes: each replaces the others. */
-    private static final int ATIME_MODES = Jni.MOUNT_NOATIME | Jni.MOUNT_RELATIME | Jni.MOUNT_STRICTATIME;
 
     /**
      * The option string exactly as {@code mount -t overlay overlay -o <options()> TARGET}
@@ -580,8 +573,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder readOnly() {
-            flags |= Jni.MOUNT_RDONLY;
-            return this;
+            return set(MountFlag.RDONLY);
         }
 
         /**
@@ -590,8 +582,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nosuid() {
-            flags |= Jni.MOUNT_NOSUID;
-            return this;
+            return set(MountFlag.NOSUID);
         }
 
         /**
@@ -600,8 +591,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nodev() {
-            flags |= Jni.MOUNT_NODEV;
-            return this;
+            return set(MountFlag.NODEV);
         }
 
         /**
@@ -610,8 +600,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder noexec() {
-            flags |= Jni.MOUNT_NOEXEC;
-            return this;
+            return set(MountFlag.NOEXEC);
         }
 
         /**
@@ -620,8 +609,8 @@ public final class Overlay {
          * @return this builder
          */
         public Builder noatime() {
-            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_NOATIME;
-            return this;
+            flags &= ~MountFlag.ATIME_MODES;
+            return set(MountFlag.NOATIME);
         }
 
         /**
@@ -631,8 +620,8 @@ public final class Overlay {
          * @return this builder
          */
         public Builder relatime() {
-            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_RELATIME;
-            return this;
+            flags &= ~MountFlag.ATIME_MODES;
+            return set(MountFlag.RELATIME);
         }
 
         /**
@@ -641,8 +630,8 @@ public final class Overlay {
          * @return this builder
          */
         public Builder strictatime() {
-            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_STRICTATIME;
-            return this;
+            flags &= ~MountFlag.ATIME_MODES;
+            return set(MountFlag.STRICTATIME);
         }
 
         /**
@@ -651,8 +640,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nodiratime() {
-            flags |= Jni.MOUNT_NODIRATIME;
-            return this;
+            return set(MountFlag.NODIRATIME);
         }
 
         /**
@@ -661,8 +649,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nosymfollow() {
-            flags |= Jni.MOUNT_NOSYMFOLLOW;
-            return this;
+            return set(MountFlag.NOSYMFOLLOW);
         }
 
         /**
@@ -686,6 +673,11 @@ public final class Overlay {
          */
         public Builder strategy(MountStrategy s) {
             strategy = Objects.requireNonNull(s, "strategy must not be null");
+            return this;
+        }
+
+        private Builder set(MountFlag f) {
+            flags |= f.bit;
             return this;
         }
 
@@ -728,8 +720,12 @@ public final class Overlay {
                 try {
                     return MountStrategy.valueOf(forced.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("-D" + STRATEGY_PROPERTY + "=" + forced
-                            + " is not one of auto, fd, string, legacy", e);
+                    StringBuilder words = new StringBuilder("auto");
+                    for (MountStrategy s : MountStrategy.values()) {
+                        words.append(", ").append(s.name().toLowerCase(Locale.ROOT));
+                    }
+                    throw new IllegalArgumentException("-D" + STRATEGY_PROPERTY + "=" + forced + " is not one of "
+                            + words, e);
                 }
             }
             return MountStrategy.ofCode(kernel.bestStrategy());

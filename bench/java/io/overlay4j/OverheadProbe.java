@@ -20,7 +20,7 @@ public final class OverheadProbe {
     private static final Kernel NOTHING = new Kernel() {
         public long mount(byte[] spec, int flags, io.overlay4j.internal.Directory target, int strategy,
                 long[] made) {
-            made[1] = flags & ~io.overlay4j.internal.Jni.MOUNT_STRICT_PATHS;
+            made[1] = flags & ~io.overlay4j.internal.MountFlag.STRICT_PATHS;
             return 1;
         }
 

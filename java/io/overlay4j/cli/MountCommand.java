@@ -23,10 +23,19 @@ import java.util.Set;
  * flags. Without operands or layers it lists the overlay mounts as mount(8) lists them.
  */
 final class MountCommand {
+    /** --strategy's words: MountStrategy's constants, lowercase. */
+    private static final List<String> STRATEGIES = new ArrayList<>();
+
+    static {
+        for (MountStrategy s : MountStrategy.values()) {
+            STRATEGIES.add(s.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     static final String HELP = String.join("\n",
             "usage: mount [-t overlay] [-o OPTIONS]... [-rwvnsic] [SOURCE] TARGET",
             "       mount [--lowerdir DIR]... [--image-layer DIR]... [--upperdir DIR] [--workdir DIR]",
-            "             [--read-only] [--strategy fd|string|legacy] TARGET",
+            "             [--read-only] [--strategy " + String.join("|", STRATEGIES) + "] TARGET",
             "       mount [-l] [-t overlay]      list the overlay mounts as mount(8) does",
             "",
             "Takes mount(8)'s command line for an overlay unchanged: options before or after the",
@@ -237,7 +246,9 @@ final class MountCommand {
         try {
             return MountStrategy.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--strategy must be fd, string or legacy, not '" + name + "'");
+            int last = STRATEGIES.size() - 1;
+            throw new UsageException("--strategy must be " + String.join(", ", STRATEGIES.subList(0, last)) + " or "
+                    + STRATEGIES.get(last) + ", not '" + name + "'");
         }
     }
 

@@ -4,10 +4,7 @@ package io.overlay4j.internal;
 final class JniKernel implements Kernel {
     static final JniKernel INSTANCE = new JniKernel();
 
-    private static final Log LOG = Log.get(JniKernel.class);
-
     private final MountedOverlays overlays = new MountedOverlays(this);
-    private volatile int best;
 
     private JniKernel() {
     }
@@ -63,20 +60,13 @@ final class JniKernel implements Kernel {
         return overlays;
     }
 
-    /** Probed once per class loader, however many threads ask first. */
+    /**
+     * Cached by the C core (o4j_probe_strategy), not here: it is the one place every caller of
+     * the core shares, and it alone knows when a probe could not ask (no privilege yet), an
+     * answer it does not keep.
+     */
     @Override
     public int bestStrategy() {
-        int b = best;
-        if (b == 0) {
-            synchronized (this) {
-                b = best;
-                if (b == 0) {
-                    b = Jni.probeStrategy();
-                    best = b;
-                    LOG.debug("probed the kernel: best mount strategy code {} (1 fd, 2 string, 3 legacy)", b);
-                }
-            }
-        }
-        return b;
+        return Jni.probeStrategy();
     }
 }

@@ -10,7 +10,7 @@ public interface Kernel {
      * (ESTALE) unless it is still the directory that was resolved, with a strategy code.
      *
      * @param made receives the new mount's never-reused ID (0: the kernel has none) and the
-     *        Jni.MOUNT_* flags it has ({@link Jni#FLAGS_UNKNOWN}: not known)
+     *        {@link MountFlag} bits it has ({@link MountFlag#UNKNOWN}: not known)
      * @return the new mount's ID as mountinfo shows it, 0 when the kernel does not tell
      */
     long mount(byte[] spec, int flags, Directory target, int strategy, long[] made) throws SyscallException;
@@ -50,7 +50,7 @@ public interface Kernel {
     /** What this kernel's mount table holds, kept current; null where it cannot be watched. */
     MountedOverlays mountedOverlays();
 
-    /** The best strategy code this kernel supports, probed once. */
+    /** The best strategy code this kernel supports, probed once per process. */
     int bestStrategy();
 
     /** The kernel behind the shim, loading the shim on first use. */

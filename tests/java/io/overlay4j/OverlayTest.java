@@ -4,6 +4,7 @@ import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.SyscallException;
 import io.overlay4j.testing.RecordingLogger;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +110,7 @@ class OverlayTest {
         OverlayMount m = ov.mount(target);
         ArgumentCaptor<byte[]> spec = ArgumentCaptor.forClass(byte[].class);
         ArgumentCaptor<Directory> dest = ArgumentCaptor.forClass(Directory.class);
-        verify(kernel).mount(spec.capture(), eq(Jni.MOUNT_RDONLY | Jni.MOUNT_STRICT_PATHS), dest.capture(),
+        verify(kernel).mount(spec.capture(), eq(MountFlag.RDONLY.bit | MountFlag.STRICT_PATHS), dest.capture(),
                 eq(MountStrategy.FD.code), any());
         assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
                 + work.toRealPath() + "|Oindex|Voff|Ouserxattr|", spec(spec.getValue()));
