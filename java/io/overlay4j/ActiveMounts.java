@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
@@ -110,7 +111,7 @@ final class ActiveMounts {
     private static Claim claim(Overlay ov, Kernel kernel, Directory dir, String verb, Path targetPath, boolean layers)
             throws IOException {
         reportLeaks();
-        sweepIfGrown();
+        sweepIfGrown(kernel);
         Claim c = new Claim(ov, kernel, dir, layers);
         while (c.target != null) {
             Claim held = BY_TARGET.putIfAbsent(c.target, c);
@@ -130,7 +131,7 @@ final class ActiveMounts {
             take(c, c.work, ov, "workdir", verb, targetPath);
             MountedOverlays table = kernel.mountedOverlays();
             if (c.upper != null && (table == null || table.mayUse(ov.upperBytes(), ov.workBytes()))) {
-                inMountTable(ov, action(verb, targetPath));
+                inMountTable(ov, kernel, action(verb, targetPath));
             }
         } catch (IOException | RuntimeException | Error e) {
             release(c);
@@ -156,10 +157,10 @@ final class ActiveMounts {
     }
 
     /** Other processes' overlays (and ours made before a restart) with this upperdir or workdir. */
-    private static void inMountTable(Overlay ov, String action) throws IOException {
+    private static void inMountTable(Overlay ov, Kernel kernel, String action) throws IOException {
         byte[] upper = ov.upperBytes();
         byte[] work = ov.workBytes();
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(kernel)) {
             for (byte[] used : Arrays.asList(e.upperdir, e.workdir)) {
                 if (used != null && (Arrays.equals(used, upper) || Arrays.equals(used, work))) {
                     String role = Arrays.equals(used, upper) ? "upperdir " + ov.upperdir().get()
@@ -172,7 +173,7 @@ final class ActiveMounts {
     }
 
     private static FileSystemException inUse(Overlay ov, String action, String why) {
-        return Errors.precheck("EBUSY", "mount", ov.upperdir().get().toString(), action, why
+        return Errors.precheck(Errno.EBUSY, "mount", ov.upperdir().get().toString(), action, why
                 + "; the kernel lets two overlays share one only with undefined results. Give each mount its own "
                 + "upperdir and workdir, or mount once and bind-mount that mount where else it is needed "
                 + "(Builder.allowSharedUpperdir(), or mount --allow-shared-upperdir, opts into the kernel's "
@@ -220,10 +221,10 @@ final class ActiveMounts {
             if (uidAt(c, c.targetBytes) == c.mountUid) {
                 return false;
             }
-            MountTable.Entry moved = MountTable.byId(c.mountId);
+            MountTable.Entry moved = MountTable.byId(c.kernel, c.mountId);
             return moved == null || uidAt(c, moved.target) != c.mountUid;
         }
-        MountTable.Entry e = MountTable.byId(c.mountId);
+        MountTable.Entry e = MountTable.byId(c.kernel, c.mountId);
         return e == null || !c.overlay.isShownBy(e);
     }
 
@@ -251,12 +252,12 @@ final class ActiveMounts {
     }
 
     /** Drops the claims of mounts removed behind our back, once the registry has doubled since the last sweep. */
-    private static void sweepIfGrown() throws IOException {
+    private static void sweepIfGrown(Kernel kernel) throws IOException {
         if (BY_TARGET.size() < sweepAt) {
             return;
         }
         Set<String> live = new HashSet<>();
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(kernel)) {
             live.add(e.mountId + " " + new String(e.target, StandardCharsets.ISO_8859_1));
         }
         for (Claim c : BY_TARGET.values()) {
@@ -275,6 +276,6 @@ final class ActiveMounts {
     }
 
     private static FileSystemException busy(Path target, String action, String why) {
-        return Errors.precheck("EBUSY", "mount", target.toString(), action, why);
+        return Errors.precheck(Errno.EBUSY, "mount", target.toString(), action, why);
     }
 }

@@ -1,6 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
@@ -59,7 +60,7 @@ public final class Mounts {
                 unmount(Kernel.system(), target, options);
                 return;
             } catch (FileSystemException e) {
-                if (!"EBUSY".equals(((ErrnoException) e).errnoName()) || System.nanoTime() - deadline >= 0) {
+                if (((ErrnoException) e).errno() != Errno.EBUSY || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
             }
@@ -80,8 +81,12 @@ public final class Mounts {
      * @throws IOException when /proc/self/mountinfo cannot be read
      */
     public static List<MountInfo> overlays() throws IOException {
+        return overlays(Kernel.system());
+    }
+
+    static List<MountInfo> overlays(Kernel kernel) throws IOException {
         List<MountInfo> result = new ArrayList<>();
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(kernel)) {
             result.add(new MountInfo(e.mountId, PathBytes.toPath(e.target), PathBytes.decode(e.source),
                     Arrays.asList(e.mountOptions.split(",")),
                     paths(e.lowerdirs), paths(e.datadirs), path(e.upperdir), path(e.workdir), e.options));
@@ -123,8 +128,8 @@ public final class Mounts {
             throw Errors.fromSyscall(e, action, m.target().toString());
         }
         if (found != 0) {
-            boolean gone = !MountTable.isAt(m.mountId(), target);
-            throw Errors.precheck(gone ? "EINVAL" : "EBUSY", "umount2", m.target().toString(), action, gone
+            boolean gone = !MountTable.isAt(Kernel.system(), m.mountId(), target);
+            throw Errors.precheck(gone ? Errno.EINVAL : Errno.EBUSY, "umount2", m.target().toString(), action, gone
                     ? "mount ID " + m.mountId() + " is no longer mounted"
                     : "another mount (ID " + found + ") now covers mount ID " + m.mountId() + " on " + m.target()
                             + "; it was left alone");
@@ -142,9 +147,9 @@ public final class Mounts {
     public static boolean isMountPoint(Path path) throws IOException {
         Objects.requireNonNull(path, "path must not be null");
         String action = "look up the mount of " + path;
-        Directory dir = Layers.resolve(path, "directory", action);
+        Directory dir = Layers.resolve(Kernel.system(), path, "directory", action);
         Path parent = dir.path.getParent();
-        return parent == null || dir.mountId() != Layers.resolve(parent, "parent directory", action).mountId();
+        return parent == null || dir.mountId() != Layers.resolve(Kernel.system(), parent, "parent directory", action).mountId();
     }
 
     /** umount2 resolves the path itself (following links unless NOFOLLOW): nothing to resolve first. */

@@ -142,10 +142,10 @@ public final class Overlay {
         for (int attempt = 1;; attempt++) {
             Directory last = lastTarget;
             Directory dir = attempt == 1 && last != null && last.path.equals(target) ? last
-                    : Layers.resolve(target, "target", verb + " overlay on " + target);
+                    : Layers.resolve(kernel, target, "target", verb + " overlay on " + target);
             if (dir.bytes.length == 1) {
                 // umount2("/") reaches the root underneath, never a mount on top of it.
-                throw Errors.precheck("EINVAL", from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
+                throw Errors.precheck(Errno.EINVAL, from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
                         "an overlay on / could never be unmounted again (a path lookup of / stops at the root "
                                 + "below it); mount it on a directory and chroot or pivot_root into that");
             }
@@ -227,7 +227,7 @@ public final class Overlay {
                     : "open_tree".equals(e.operation()) ? "this kernel cannot clone a detached mount "
                             + "(open_tree OPEN_TREE_CLONE of an fsmount descriptor); mount with Overlay.mount instead"
                     : null;
-            throw feature != null ? Errors.precheck(Errno.name(e.errno()), e.operation(), null, action, feature)
+            throw feature != null ? Errors.precheck(e.errno(), e.operation(), null, action, feature)
                     : Errors.fromSyscall(e, action, null, diagnose());
         } catch (RuntimeException | Error e) {
             ActiveMounts.release(layers);
@@ -366,7 +366,7 @@ public final class Overlay {
     public String options() {
         String s = optionString;
         if (s == null) {
-            s = OverlaySpec.options(spec);
+            s = OverlaySpec.options(kernel, spec);
             optionString = s;
         }
         return s;
@@ -706,7 +706,7 @@ public final class Overlay {
                 effective.put("userxattr", null);
                 LOG.debug("in a user namespace: added the userxattr option (Builder.userxattr(false) to not)");
             }
-            Layers layers = Layers.check(lowerdirs, datadirs, upperdir, workdir);
+            Layers layers = Layers.check(kernel, lowerdirs, datadirs, upperdir, workdir);
             OverlayOptions.checkAll(effective, upperdir != null);
             return new Overlay(this, effective, layers, resolveStrategy());
         }

@@ -84,12 +84,12 @@ public final class OverlayMount implements Closeable {
      * @throws java.nio.file.NoSuchFileException when it is no longer mounted
      */
     public MountInfo info() throws IOException {
-        for (MountInfo m : Mounts.overlays()) {
+        for (MountInfo m : Mounts.overlays(kernel)) {
             if (m.mountId() == mountId) {
                 return m;
             }
         }
-        throw Errors.precheck("ENOENT", "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
+        throw Errors.precheck(Errno.ENOENT, "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
                 + " is no longer in this process's mount table: it was unmounted");
     }
 
@@ -129,7 +129,7 @@ public final class OverlayMount implements Closeable {
         if (found != 0) {
             // Not on top of its target: moved (a parent renamed, mount --move), covered, or gone
             // (and its reusable ID perhaps given to another mount since: never that one's to touch).
-            MountTable.Entry entry = found == mountId ? null : MountTable.byId(mountId);
+            MountTable.Entry entry = found == mountId ? null : MountTable.byId(kernel, mountId);
             byte[] now = entry == null ? null : entry.target;
             boolean moved = now != null && !Arrays.equals(now, targetBytes);
             if (now != null && !(moved && mountUid != 0 && uidAt(now) == mountUid) && !overlay.isShownBy(entry)) {
@@ -143,7 +143,7 @@ public final class OverlayMount implements Closeable {
             }
             if (found != 0 && now != null) {
                 Path where = PathBytes.toPath(now);
-                throw Errors.precheck("EBUSY", "umount2", where.toString(), "unmount " + target, "another mount (ID "
+                throw Errors.precheck(Errno.EBUSY, "umount2", where.toString(), "unmount " + target, "another mount (ID "
                         + found + ") now covers this overlay (ID " + mountId + ") on " + where
                         + (moved ? ", where it was moved from " + target : "")
                         + "; it was left alone: unmount that one first, then close this");
@@ -178,7 +178,7 @@ public final class OverlayMount implements Closeable {
         try {
             return kernel.unmountIf(where, mountId, mountUid, flags);
         } catch (SyscallException e) {
-            if (attempt < BUSY_RETRIES && "EBUSY".equals(Errno.name(e.errno()))) {
+            if (attempt < BUSY_RETRIES && e.errno() == Errno.EBUSY) {
                 try {
                     Thread.sleep(Math.min(1 << attempt, 16));
                 } catch (InterruptedException interrupted) {

@@ -3,6 +3,7 @@ package io.overlay4j.cli;
 import io.overlay4j.ErrnoException;
 import io.overlay4j.MountInfo;
 import io.overlay4j.Mounts;
+import io.overlay4j.internal.Errno;
 
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -128,7 +129,7 @@ public final class Main {
         if (e instanceof AccessDeniedException) {
             return PERMISSION;
         }
-        if (e instanceof ErrnoException && "EBUSY".equals(((ErrnoException) e).errnoName())) {
+        if (e instanceof ErrnoException && ((ErrnoException) e).errno() == Errno.EBUSY) {
             return BUSY;
         }
         return FAILED;

@@ -3,6 +3,7 @@ package io.overlay4j.cli;
 import io.overlay4j.MountStrategy;
 import io.overlay4j.Overlay;
 import io.overlay4j.OverlayMount;
+import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.MountTable;
 
 import java.io.IOException;
@@ -291,7 +292,7 @@ final class MountCommand {
      * no name can fake a line).
      */
     private static void list(PrintStream out) throws IOException {
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(Kernel.system())) {
             List<String> merged = new ArrayList<>();
             boolean ro = false;
             for (String part : (e.mountOptions + "," + new String(e.superOptions, StandardCharsets.ISO_8859_1))

@@ -4,7 +4,9 @@ import io.overlay4j.ErrnoException;
 import io.overlay4j.MountInfo;
 import io.overlay4j.Mounts;
 import io.overlay4j.UnmountOption;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.PathBytes;
 
@@ -132,7 +134,7 @@ final class UmountCommand {
         for (Path target : targets) {
             try {
                 // Overlays only: overlay4j never unmounts a mount it did not make the kind of.
-                MountInfo overlay = overlayOn(target).<IOException>orElseThrow(() -> Errors.precheck("EINVAL", "umount2",
+                MountInfo overlay = overlayOn(target).<IOException>orElseThrow(() -> Errors.precheck(Errno.EINVAL, "umount2",
                         target.toString(), "unmount " + target, target + " is not an overlay "
                                 + "mount point; overlay4j unmounts overlays only (use umount(8) for other mounts)"));
                 Mounts.unmount(overlay, options.toArray(new UnmountOption[0]));
@@ -149,7 +151,7 @@ final class UmountCommand {
     }
 
     private static boolean notMounted(Exception e) {
-        return e instanceof ErrnoException && "EINVAL".equals(((ErrnoException) e).errnoName());
+        return e instanceof ErrnoException && ((ErrnoException) e).errno() == Errno.EINVAL;
     }
 
     /**
@@ -157,7 +159,7 @@ final class UmountCommand {
      * is). A target that cannot be resolved is reported as what it is (missing, not a directory).
      */
     private static Optional<MountInfo> overlayOn(Path target) throws IOException {
-        byte[] real = PathBytes.of(Layers.resolve(target, "target", "unmount " + target).path);
+        byte[] real = PathBytes.of(Layers.resolve(Kernel.system(), target, "target", "unmount " + target).path);
         MountInfo top = null;
         for (MountInfo m : Mounts.overlays()) {
             if (Arrays.equals(PathBytes.of(m.target()), real)) {

@@ -33,14 +33,14 @@ public final class Errors {
      * what overlay4j found that explains an EINVAL the kernel gave no words for.
      */
     public static FileSystemException fromSyscall(SyscallException e, String action, String file, String diagnosis) {
-        String name = Errno.name(e.errno());
+        int errno = e.errno();
         StringBuilder why = new StringBuilder();
         String path = e.path();
         why.append(e.operation());
         if (path != null) {
             why.append(' ').append(path);
         }
-        why.append(": ").append(Errno.describe(e.errno()));
+        why.append(": ").append(Errno.describe(errno));
         boolean explained = false;
         for (String line : e.kernelMessages()) {
             // The C core's own lines ("overlay4j: ...") speak for themselves.
@@ -48,38 +48,39 @@ public final class Errors {
             why.append(ours ? "; " : "; the kernel says: ").append(ours ? line.substring(OWN_PREFIX.length()) : line);
             explained = true;
         }
-        String hint = diagnosis != null && !explained && "EINVAL".equals(name) ? diagnosis
-                : Hints.forFailure(e.operation(), name, explained);
+        String hint = diagnosis != null && !explained && errno == Errno.EINVAL ? diagnosis
+                : Hints.forFailure(e.operation(), errno, explained);
         if (hint != null) {
             why.append("; ").append(hint);
         }
-        return create(name, e.errno(), e.operation(), path != null ? path : file, action + " failed: " + why);
+        return create(errno, e.operation(), path != null ? path : file, action + " failed: " + why);
     }
 
     /**
      * A check made before the syscall, reported with the errno the kernel would give.
      *
-     * @param errnoName e.g. "EINVAL"
+     * @param errno e.g. {@link Errno#EINVAL}
      */
-    public static FileSystemException precheck(String errnoName, String operation, String file, String action,
+    public static FileSystemException precheck(int errno, String operation, String file, String action,
             String why) {
-        return create(errnoName, Errno.value(errnoName), operation, file, action + " failed: " + why);
+        return create(errno, operation, file, action + " failed: " + why);
     }
 
-    private static FileSystemException create(String name, int errno, String operation, String file, String text) {
+    private static FileSystemException create(int errno, String operation, String file, String text) {
+        String name = Errno.name(errno);
         String message = text + " (" + name + ", errno " + errno + ")";
-        switch (name) {
-            case "ENOENT":
-                return new OverlayNoSuchFileException(file, message, errno, name, operation);
-            case "EPERM":
-            case "EACCES":
-                return new OverlayAccessDeniedException(file, message, errno, name, operation);
-            case "ENOTDIR":
-                return new OverlayNotDirectoryException(file, message, errno, name, operation);
-            case "ELOOP":
-                return new OverlayFileSystemLoopException(file, message, errno, name, operation);
-            default:
-                return new OverlayFileSystemException(file, message, errno, name, operation);
+        if (errno == Errno.ENOENT) {
+            return new OverlayNoSuchFileException(file, message, errno, name, operation);
         }
+        if (errno == Errno.EPERM || errno == Errno.EACCES) {
+            return new OverlayAccessDeniedException(file, message, errno, name, operation);
+        }
+        if (errno == Errno.ENOTDIR) {
+            return new OverlayNotDirectoryException(file, message, errno, name, operation);
+        }
+        if (errno == Errno.ELOOP) {
+            return new OverlayFileSystemLoopException(file, message, errno, name, operation);
+        }
+        return new OverlayFileSystemException(file, message, errno, name, operation);
     }
 }

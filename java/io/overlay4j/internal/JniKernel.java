@@ -56,6 +56,38 @@ final class JniKernel implements Kernel {
     }
 
     @Override
+    public Directory resolveDirectory(byte[] path) throws SyscallException {
+        long[] resolved = new long[4];
+        byte[] canonical = Jni.resolveDirectory(path, resolved);
+        return new Directory(canonical, resolved);
+    }
+
+    @Override
+    public byte[] formatOptions(byte[] spec) {
+        return Jni.formatOptions(spec);
+    }
+
+    @Override
+    public byte[] decodeMountinfo(byte[] line) {
+        return Jni.decodeMountinfo(line);
+    }
+
+    @Override
+    public int errnoValue(String name) {
+        return Jni.errnoValue(name);
+    }
+
+    @Override
+    public String errnoName(int errno) {
+        return Jni.errnoName(errno);
+    }
+
+    @Override
+    public byte[] strerror(int errno) {
+        return Jni.strerror(errno);
+    }
+
+    @Override
     public MountedOverlays mountedOverlays() {
         return overlays;
     }

@@ -1,8 +1,9 @@
 package io.overlay4j.internal;
 
 /**
- * The syscalls the facade makes. The shim implements it; unit tests of the
- * facade's own logic replace it with a mock.
+ * Everything the facade asks of the native side: the syscalls, and the C core's own functions
+ * (the option string, mountinfo decoding, the errno table). The shim implements it; unit tests
+ * of the facade's own logic replace it with a mock. Only {@link JniKernel} calls {@link Jni}.
  */
 public interface Kernel {
     /**
@@ -46,6 +47,29 @@ public interface Kernel {
      * when the kernel does not tell a mount's options. statmount(2), Linux 6.10+.
      */
     byte[] statOverlay(long mountUid) throws SyscallException;
+
+    /**
+     * Opens path as a directory (symbolic links followed): its canonical name and identity.
+     *
+     * @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ...; EXDEV when
+     *         the canonical name does not lead back to the directory (another mount namespace)
+     */
+    Directory resolveDirectory(byte[] path) throws SyscallException;
+
+    /** The mount(2) option string of spec (see {@link OverlaySpec}), paths escaped. */
+    byte[] formatOptions(byte[] spec);
+
+    /** One line of /proc/self/mountinfo as entries (see {@link MountTable}); null when it is no overlay's. */
+    byte[] decodeMountinfo(byte[] line);
+
+    /** The errno with this name ("EBUSY"); 0 for a name the C core's table lacks. */
+    int errnoValue(String name);
+
+    /** The name of errno ("EBUSY"); null for a number the C core's table lacks. */
+    String errnoName(int errno);
+
+    /** strerror(3)'s text for errno. */
+    byte[] strerror(int errno);
 
     /** What this kernel's mount table holds, kept current; null where it cannot be watched. */
     MountedOverlays mountedOverlays();

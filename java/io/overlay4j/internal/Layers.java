@@ -36,7 +36,8 @@ public final class Layers {
         this.workdir = workdir;
     }
 
-    public static Layers check(List<Path> lowers, List<Path> data, Path upper, Path work) throws IOException {
+    public static Layers check(Kernel kernel, List<Path> lowers, List<Path> data, Path upper, Path work)
+            throws IOException {
         if (lowers.isEmpty()) {
             throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory"
                     + (data.isEmpty() ? "" : " before its data-only layers"));
@@ -60,21 +61,21 @@ public final class Layers {
         List<Layer> layers = new ArrayList<>(lowers.size() + 2);
         List<Directory> canonicalLowers = new ArrayList<>(lowers.size());
         for (int i = 0; i < lowers.size(); i++) {
-            Layer l = new Layer("lowerdir " + (i + 1), lowers.get(i), true);
+            Layer l = new Layer(kernel, "lowerdir " + (i + 1), lowers.get(i), true);
             layers.add(l);
             canonicalLowers.add(l.dir);
         }
         List<Directory> canonicalData = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
-            Layer l = new Layer("datadir " + (i + 1), data.get(i), true);
+            Layer l = new Layer(kernel, "datadir " + (i + 1), data.get(i), true);
             layers.add(l);
             canonicalData.add(l.dir);
         }
         Layer upperLayer = null;
         Layer workLayer = null;
         if (upper != null) {
-            upperLayer = new Layer("upperdir", upper, false);
-            workLayer = new Layer("workdir", work, false);
+            upperLayer = new Layer(kernel, "upperdir", upper, false);
+            workLayer = new Layer(kernel, "workdir", work, false);
             layers.add(upperLayer);
             layers.add(workLayer);
         }
@@ -86,7 +87,7 @@ public final class Layers {
                 throw invalid(work.toString(), incompatible);
             }
         }
-        checkFilesystems(layers);
+        checkFilesystems(kernel, layers);
         return new Layers(canonicalLowers, canonicalData, upperLayer == null ? null : upperLayer.dir,
                 workLayer == null ? null : workLayer.dir);
     }
@@ -110,9 +111,9 @@ public final class Layers {
         final boolean lower;
         final String key;
 
-        Layer(String role, Path given, boolean lower) throws IOException {
+        Layer(Kernel kernel, String role, Path given, boolean lower) throws IOException {
             this.role = role;
-            this.dir = resolve(given, role, BUILD);
+            this.dir = resolve(kernel, given, role, BUILD);
             this.path = dir.path;
             this.lower = lower;
             String s = PathBytes.key(dir.bytes);
@@ -158,7 +159,7 @@ public final class Layers {
             return invalid(file, what + "; writes through the overlay would change that lower layer underneath "
                     + "it, which overlayfs leaves undefined: put " + inner.role + " outside every lowerdir");
         }
-        return Errors.precheck("ELOOP", OPERATION, file, BUILD, what + "; the kernel refuses layers that are "
+        return Errors.precheck(Errno.ELOOP, OPERATION, file, BUILD, what + "; the kernel refuses layers that are "
                 + "the same directory or nested inside each other");
     }
 
@@ -196,7 +197,7 @@ public final class Layers {
      * filesystem, or on an overlay that is itself stacked on an overlay (the kernel stacks
      * filesystems at most 2 deep: FILESYSTEM_MAX_STACK_DEPTH).
      */
-    private static void checkFilesystems(List<Layer> layers) throws IOException {
+    private static void checkFilesystems(Kernel kernel, List<Layer> layers) throws IOException {
         List<MountTable.Entry> table = null;
         for (Layer l : layers) {
             String generated = GENERATED.get(l.dir.fsType);
@@ -209,9 +210,9 @@ public final class Layers {
                 continue;
             }
             if (table == null) {
-                table = MountTable.overlays();
+                table = MountTable.overlays(kernel);
             }
-            String stacked = stackedOn(table, l.dir.mountId());
+            String stacked = stackedOn(kernel, table, l.dir.mountId());
             if (stacked != null) {
                 throw invalid(l.dir.path.toString(), l.role + " " + l.dir.path + " is on " + stacked + "; the "
                         + "kernel stacks overlays at most 2 deep, so an overlay on it cannot be mounted: use its "
@@ -225,7 +226,7 @@ public final class Layers {
      * overlay too; else null. Its layers are named by the mount table; they are only
      * looked at, never mounted.
      */
-    private static String stackedOn(List<MountTable.Entry> table, long mountId) {
+    private static String stackedOn(Kernel kernel, List<MountTable.Entry> table, long mountId) {
         for (MountTable.Entry e : table) {
             if (e.mountId != mountId) {
                 continue;
@@ -237,7 +238,7 @@ public final class Layers {
             }
             for (byte[] layer : layers) {
                 try {
-                    Directory d = Directory.resolve(layer);
+                    Directory d = kernel.resolveDirectory(layer);
                     // An overlay mounted over its own lowerdir covers that name: what is seen there is
                     // the overlay itself, not its layer, which tells nothing.
                     if (d.fsType == OVERLAYFS_MAGIC && d.mountId() != mountId) {
@@ -278,42 +279,43 @@ public final class Layers {
     }
 
     private static FileSystemException invalid(String file, String why) {
-        return Errors.precheck("EINVAL", OPERATION, file, BUILD, why);
+        return Errors.precheck(Errno.EINVAL, OPERATION, file, BUILD, why);
     }
 
     /**
      * p opened as a directory: absolute, symbolic links resolved, with its identity; a
      * typed exception naming role when that fails.
      */
-    public static Directory resolve(Path p, String role, String action) throws IOException {
+    public static Directory resolve(Kernel kernel, Path p, String role, String action) throws IOException {
         try {
-            return Directory.resolve(PathBytes.of(PathBytes.check(p, role)));
+            return kernel.resolveDirectory(PathBytes.of(PathBytes.check(p, role)));
         } catch (SyscallException e) {
-            String name = Errno.name(e.errno());
-            String why;
-            switch (name) {
-                case "ENOENT":
-                    why = " does not exist; create it or fix the path";
-                    break;
-                case "ENOTDIR":
-                    why = " is not a directory";
-                    break;
-                case "EACCES":
-                    why = " cannot be resolved: permission denied on it or a parent directory";
-                    break;
-                case "ELOOP":
-                    why = " cannot be resolved: too many levels of symbolic links";
-                    break;
-                case "EXDEV":
-                    why = " is not reachable here by its own name: it lies in another mount namespace (reached "
-                            + "through /proc/PID/root or a descriptor from another process) or under a mount that "
-                            + "covers it now; overlay4j mounts only directories whose canonical path leads back to "
-                            + "them: give a path in this process's mount namespace";
-                    break;
-                default:
-                    why = " cannot be opened: " + Errno.describe(e.errno());
-            }
-            throw Errors.precheck(name, OPERATION, p.toString(), action, role + " " + p.toAbsolutePath() + why);
+            int errno = e.errno();
+            throw Errors.precheck(errno, OPERATION, p.toString(), action, role + " " + p.toAbsolutePath()
+                    + unresolved(errno));
         }
+    }
+
+    /** Why a directory could not be resolved, after its name. */
+    private static String unresolved(int errno) {
+        if (errno == Errno.ENOENT) {
+            return " does not exist; create it or fix the path";
+        }
+        if (errno == Errno.ENOTDIR) {
+            return " is not a directory";
+        }
+        if (errno == Errno.EACCES) {
+            return " cannot be resolved: permission denied on it or a parent directory";
+        }
+        if (errno == Errno.ELOOP) {
+            return " cannot be resolved: too many levels of symbolic links";
+        }
+        if (errno == Errno.EXDEV) {
+            return " is not reachable here by its own name: it lies in another mount namespace (reached "
+                    + "through /proc/PID/root or a descriptor from another process) or under a mount that "
+                    + "covers it now; overlay4j mounts only directories whose canonical path leads back to "
+                    + "them: give a path in this process's mount namespace";
+        }
+        return " cannot be opened: " + Errno.describe(errno);
     }
 }

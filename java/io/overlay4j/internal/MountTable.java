@@ -32,13 +32,13 @@ public final class MountTable {
     private MountTable() {
     }
 
-    public static List<Entry> overlays() throws IOException {
+    public static List<Entry> overlays(Kernel kernel) throws IOException {
         byte[] table = Files.readAllBytes(Paths.get("/proc/self/mountinfo"));
         List<Entry> entries = new ArrayList<>();
         for (int start = 0, end; start < table.length; start = end + 1) {
             end = indexOf(table, (byte) '\n', start);
             if (contains(table, start, end, OVERLAY_FIELD)) {
-                byte[] decoded = Jni.decodeMountinfo(Arrays.copyOfRange(table, start, end));
+                byte[] decoded = kernel.decodeMountinfo(Arrays.copyOfRange(table, start, end));
                 if (decoded != null) {
                     entries.add(parse(decoded));
                 }
@@ -51,8 +51,8 @@ public final class MountTable {
      * The overlay with this mount ID, or null. The kernel reuses the IDs of mounts that are
      * gone, so an ID alone does not say it is the same mount: compare more of the entry.
      */
-    public static Entry byId(long mountId) throws IOException {
-        for (Entry e : overlays()) {
+    public static Entry byId(Kernel kernel, long mountId) throws IOException {
+        for (Entry e : overlays(kernel)) {
             if (e.mountId == mountId) {
                 return e;
             }
@@ -61,8 +61,8 @@ public final class MountTable {
     }
 
     /** Whether the overlay with this mount ID is mounted on target (its bytes). */
-    public static boolean isAt(long mountId, byte[] target) throws IOException {
-        Entry e = byId(mountId);
+    public static boolean isAt(Kernel kernel, long mountId, byte[] target) throws IOException {
+        Entry e = byId(kernel, mountId);
         return e != null && Arrays.equals(e.target, target);
     }
 

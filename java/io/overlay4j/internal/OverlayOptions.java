@@ -157,6 +157,6 @@ public final class OverlayOptions {
     }
 
     private static IOException invalid(String why) {
-        return Errors.precheck("EINVAL", "mount", null, "build overlay", why);
+        return Errors.precheck(Errno.EINVAL, "mount", null, "build overlay", why);
     }
 }

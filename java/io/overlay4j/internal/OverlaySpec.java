@@ -66,7 +66,7 @@ public final class OverlaySpec {
     }
 
     /** The mount(2) option string for spec, as the C core formats it. */
-    public static String options(byte[] spec) {
-        return PathBytes.decode(Jni.formatOptions(spec));
+    public static String options(Kernel kernel, byte[] spec) {
+        return PathBytes.decode(kernel.formatOptions(spec));
     }
 }
