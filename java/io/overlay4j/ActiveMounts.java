@@ -37,55 +37,13 @@ final class ActiveMounts {
     private static final ConcurrentMap<String, Claim> BY_TARGET = new ConcurrentHashMap<>();
     /** Upperdirs and workdirs in use, by "dev:ino". */
     private static final ConcurrentMap<String, Claim> BY_LAYER = new ConcurrentHashMap<>();
-    private static final ReferenceQueue<OverlayMount> UNREACHABLE = new ReferenceQueue<>();
+    private static final ReferenceQueue<Object> UNREACHABLE = new ReferenceQueue<>();
+    /** The claims whose holder (an OverlayMount) must not be collected while they stand, by its reference. */
+    private static final ConcurrentMap<Reference<?>, Claim> WATCHED = new ConcurrentHashMap<>();
     /** Sweep for claims of mounts removed behind our back when the registry has grown past this. */
     private static volatile int sweepAt = 64;
 
     private ActiveMounts() {
-    }
-
-    /** What one mount (being made, or made) holds. */
-    static final class Claim {
-        final String target;
-        final byte[] targetBytes;
-        final Path targetPath;
-        /** "dev:ino" of the upperdir and workdir; null when none, or when the caller allowed sharing. */
-        final String upper;
-        final String work;
-        final Overlay overlay;
-        final Kernel kernel;
-        volatile long mountId;
-        /** Never reused, unlike mountId (0: the kernel has none). */
-        volatile long mountUid;
-        volatile Leak leak;
-
-        /** target null: the layers only (a detached overlay); layers false: the target only (an attachment). */
-        Claim(Overlay overlay, Kernel kernel, Directory target, boolean layers) {
-            this.overlay = overlay;
-            this.kernel = kernel;
-            this.target = target == null ? null : PathBytes.key(target.bytes);
-            this.targetBytes = target == null ? null : target.bytes;
-            this.targetPath = target == null ? null : target.path;
-            this.upper = overlay.sharesUpper() || !layers ? null : overlay.upperKey();
-            this.work = overlay.sharesUpper() || !layers ? null : overlay.workKey();
-        }
-
-        String describe() {
-            return target == null ? "a detached overlay of this process (Overlay.detached(); close it and its "
-                    + "attachments first)"
-                    : mountId == 0 ? "an overlay4j mount of this process being made on " + targetPath
-                    : "the overlay4j mount of this process on " + targetPath + " (mount ID " + mountId + ")";
-        }
-    }
-
-    /** Notices an OverlayMount collected while its claim stands: the caller never closed it. */
-    static final class Leak extends PhantomReference<OverlayMount> {
-        final Claim claim;
-
-        Leak(OverlayMount m, Claim claim) {
-            super(m, UNREACHABLE);
-            this.claim = claim;
-        }
     }
 
     /**
@@ -180,17 +138,20 @@ final class ActiveMounts {
                 + "behaviour)");
     }
 
-    /** The mount is made: its ID, and the OverlayMount whose collection while mounted is a leak. */
-    static void mounted(Claim c, long mountId, long mountUid, OverlayMount m) {
+    /** The mount is made: its IDs, and the holder whose collection while the claim stands is a leak. */
+    static void mounted(Claim c, long mountId, long mountUid, Object holder) {
         c.mountId = mountId;
         c.mountUid = mountUid;
-        c.leak = new Leak(m, c);
+        Reference<Object> leak = new PhantomReference<>(holder, UNREACHABLE);
+        c.leak = leak;
+        WATCHED.put(leak, c);
     }
 
     /** Gives up a claim: the mount failed, or it is unmounted. */
     static void release(Claim c) {
-        Leak leak = c.leak;
+        Reference<?> leak = c.leak;
         if (leak != null) {
+            WATCHED.remove(leak);
             leak.clear();
         }
         if (c.target != null) {
@@ -238,9 +199,9 @@ final class ActiveMounts {
 
     /** One WARN for each OverlayMount collected while mounted; the mount itself stays. */
     private static void reportLeaks() throws IOException {
-        for (Reference<? extends OverlayMount> r; (r = UNREACHABLE.poll()) != null;) {
-            Claim c = ((Leak) r).claim;
-            if (BY_TARGET.get(c.target) == c) {
+        for (Reference<?> r; (r = UNREACHABLE.poll()) != null;) {
+            Claim c = WATCHED.remove(r);
+            if (c != null && BY_TARGET.get(c.target) == c) {
                 if (!isGone(c)) { // and not unmounted behind its back (Mounts.unmount, umount(8)) either
                     LOG.warn("an OverlayMount was garbage-collected without close(): the overlay on {} (mount ID {}) "
                             + "stays mounted; close() every OverlayMount, or unmount it with Mounts.unmount or "

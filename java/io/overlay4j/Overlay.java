@@ -149,7 +149,7 @@ public final class Overlay {
                         "an overlay on / could never be unmounted again (a path lookup of / stops at the root "
                                 + "below it); mount it on a directory and chroot or pivot_root into that");
             }
-            ActiveMounts.Claim claim = ActiveMounts.claim(this, kernel, dir, verb, from == null);
+            Claim claim = ActiveMounts.claim(this, kernel, dir, verb, from == null);
             long mountId;
             try {
                 // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
@@ -157,7 +157,7 @@ public final class Overlay {
                 mountId = from == null ? kernel.mount(spec, flags | MountFlag.STRICT_PATHS, dir, strategy.code, made)
                         : from.attachOn(dir, made);
             } catch (SyscallException e) {
-                ActiveMounts.release(claim);
+                claim.release();
                 // The target changed between its resolution and the mount (another mount or unmount
                 // there), or a remembered target failed: the target is what its name names now, so
                 // resolve it again (which also words what is wrong with it).
@@ -167,7 +167,7 @@ public final class Overlay {
                 throw Errors.fromSyscall(e, verb + " overlay on " + dir.path, dir.path.toString(),
                         from == null ? diagnose() : null);
             } catch (RuntimeException | Error e) {
-                ActiveMounts.release(claim);
+                claim.release();
                 throw e;
             }
             if (dir.path.equals(target)) {
@@ -178,11 +178,11 @@ public final class Overlay {
     }
 
     /** The mount is made: registers it, or takes it down again if this side fails. */
-    private OverlayMount made(Directory dir, long mountId, long[] made, ActiveMounts.Claim claim,
+    private OverlayMount made(Directory dir, long mountId, long[] made, Claim claim,
             DetachedOverlay from, long start) {
         try {
             OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, from);
-            ActiveMounts.mounted(claim, mountId, made[0], m);
+            claim.mounted(mountId, made[0], m);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} overlay on {} (mount ID {}) with strategy {} in {} us: {}", from == null ? "mounted"
                         : "attached", dir.path, mountId, strategy, (System.nanoTime() - start) / 1000, options());
@@ -195,7 +195,7 @@ public final class Overlay {
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
-            ActiveMounts.release(claim);
+            claim.release();
             throw e;
         }
     }
@@ -215,12 +215,12 @@ public final class Overlay {
      */
     public DetachedOverlay detached() throws IOException {
         String action = "detach overlay " + this;
-        ActiveMounts.Claim layers = ActiveMounts.claimLayers(this, kernel, action);
+        Claim layers = ActiveMounts.claimLayers(this, kernel, action);
         try {
             int fd = kernel.detach(spec, flags | MountFlag.STRICT_PATHS, strategy.code);
             return new DetachedOverlay(this, kernel, layers, fd);
         } catch (SyscallException e) {
-            ActiveMounts.release(layers);
+            layers.release();
             String feature = Errno.EOPNOTSUPP == e.errno()
                     ? "the " + strategy + " strategy (mount(2)) cannot hold an overlay detached; use FD or STRING, "
                             + "which need the new mount API (Linux 5.2+)"
@@ -230,7 +230,7 @@ public final class Overlay {
             throw feature != null ? Errors.precheck(e.errno(), e.operation(), null, action, feature)
                     : Errors.fromSyscall(e, action, null, diagnose());
         } catch (RuntimeException | Error e) {
-            ActiveMounts.release(layers);
+            layers.release();
             throw e;
         }
     }

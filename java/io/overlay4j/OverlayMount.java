@@ -31,13 +31,13 @@ public final class OverlayMount implements Closeable {
     /** The never-reused ID (0: the kernel has none): mount IDs are reused once a mount is gone. */
     private final long mountUid;
     private final Kernel kernel;
-    private final ActiveMounts.Claim claim;
+    private final Claim claim;
     /** The detached overlay this mount is an attachment of; null for a mount of its own. */
     private final DetachedOverlay origin;
     private boolean mounted = true;
 
     OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, long mountUid, Kernel kernel,
-            ActiveMounts.Claim claim, DetachedOverlay origin) {
+            Claim claim, DetachedOverlay origin) {
         this.overlay = overlay;
         this.target = target;
         this.targetBytes = targetBytes;
@@ -150,7 +150,7 @@ public final class OverlayMount implements Closeable {
             }
         }
         mounted = false;
-        ActiveMounts.release(claim);
+        claim.release();
         if (origin != null) {
             origin.detached();
         }
