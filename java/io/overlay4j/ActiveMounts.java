@@ -2,7 +2,6 @@ package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errno;
-import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
@@ -131,7 +130,7 @@ final class ActiveMounts {
     }
 
     private static FileSystemException inUse(Overlay ov, String action, String why) {
-        return Errors.precheck(Errno.EBUSY, "mount", ov.upperdir().get().toString(), action, why
+        return ErrnoExceptions.precheck(Errno.EBUSY, "mount", ov.upperdir().get().toString(), action, why
                 + "; the kernel lets two overlays share one only with undefined results. Give each mount its own "
                 + "upperdir and workdir, or mount once and bind-mount that mount where else it is needed "
                 + "(Builder.allowSharedUpperdir(), or mount --allow-shared-upperdir, opts into the kernel's "
@@ -237,6 +236,6 @@ final class ActiveMounts {
     }
 
     private static FileSystemException busy(Path target, String action, String why) {
-        return Errors.precheck(Errno.EBUSY, "mount", target.toString(), action, why);
+        return ErrnoExceptions.precheck(Errno.EBUSY, "mount", target.toString(), action, why);
     }
 }

@@ -2,7 +2,6 @@ package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errno;
-import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
@@ -11,6 +10,7 @@ import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.OverlayOptions;
 import io.overlay4j.internal.OverlaySpec;
 import io.overlay4j.internal.PathBytes;
+import io.overlay4j.internal.Refusal;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
@@ -142,10 +142,10 @@ public final class Overlay {
         for (int attempt = 1;; attempt++) {
             Directory last = lastTarget;
             Directory dir = attempt == 1 && last != null && last.path.equals(target) ? last
-                    : Layers.resolve(kernel, target, "target", verb + " overlay on " + target);
+                    : Mounts.resolve(kernel, target, "target", verb + " overlay on " + target);
             if (dir.bytes.length == 1) {
                 // umount2("/") reaches the root underneath, never a mount on top of it.
-                throw Errors.precheck(Errno.EINVAL, from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
+                throw ErrnoExceptions.precheck(Errno.EINVAL, from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
                         "an overlay on / could never be unmounted again (a path lookup of / stops at the root "
                                 + "below it); mount it on a directory and chroot or pivot_root into that");
             }
@@ -164,7 +164,7 @@ public final class Overlay {
                 if (attempt < TARGET_ATTEMPTS && (dir == last || e.errno() == Errno.ESTALE) && e.concerns(dir.bytes)) {
                     continue;
                 }
-                throw Errors.fromSyscall(e, verb + " overlay on " + dir.path, dir.path.toString(),
+                throw ErrnoExceptions.fromSyscall(e, verb + " overlay on " + dir.path, dir.path.toString(),
                         from == null ? diagnose() : null);
             } catch (RuntimeException | Error e) {
                 claim.release();
@@ -227,8 +227,8 @@ public final class Overlay {
                     : "open_tree".equals(e.operation()) ? "this kernel cannot clone a detached mount "
                             + "(open_tree OPEN_TREE_CLONE of an fsmount descriptor); mount with Overlay.mount instead"
                     : null;
-            throw feature != null ? Errors.precheck(e.errno(), e.operation(), null, action, feature)
-                    : Errors.fromSyscall(e, action, null, diagnose());
+            throw feature != null ? ErrnoExceptions.precheck(e.errno(), e.operation(), null, action, feature)
+                    : ErrnoExceptions.fromSyscall(e, action, null, diagnose());
         } catch (RuntimeException | Error e) {
             layers.release();
             throw e;
@@ -706,9 +706,13 @@ public final class Overlay {
                 effective.put("userxattr", null);
                 LOG.debug("in a user namespace: added the userxattr option (Builder.userxattr(false) to not)");
             }
-            Layers layers = Layers.check(kernel, lowerdirs, datadirs, upperdir, workdir);
-            OverlayOptions.checkAll(effective, upperdir != null);
-            return new Overlay(this, effective, layers, resolveStrategy());
+            try {
+                Layers layers = Layers.check(kernel, lowerdirs, datadirs, upperdir, workdir);
+                OverlayOptions.checkAll(effective, upperdir != null);
+                return new Overlay(this, effective, layers, resolveStrategy());
+            } catch (Refusal r) {
+                throw ErrnoExceptions.of(r);
+            }
         }
 
         private MountStrategy resolveStrategy() {

@@ -1,7 +1,6 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Errno;
-import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
@@ -89,7 +88,7 @@ public final class OverlayMount implements Closeable {
                 return m;
             }
         }
-        throw Errors.precheck(Errno.ENOENT, "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
+        throw ErrnoExceptions.precheck(Errno.ENOENT, "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
                 + " is no longer in this process's mount table: it was unmounted");
     }
 
@@ -143,7 +142,7 @@ public final class OverlayMount implements Closeable {
             }
             if (found != 0 && now != null) {
                 Path where = PathBytes.toPath(now);
-                throw Errors.precheck(Errno.EBUSY, "umount2", where.toString(), "unmount " + target, "another mount (ID "
+                throw ErrnoExceptions.precheck(Errno.EBUSY, "umount2", where.toString(), "unmount " + target, "another mount (ID "
                         + found + ") now covers this overlay (ID " + mountId + ") on " + where
                         + (moved ? ", where it was moved from " + target : "")
                         + "; it was left alone: unmount that one first, then close this");
@@ -183,11 +182,11 @@ public final class OverlayMount implements Closeable {
                     Thread.sleep(Math.min(1 << attempt, 16));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+                    throw ErrnoExceptions.fromSyscall(e, "unmount " + target, target.toString());
                 }
                 return unmountOnce(where, flags, attempt + 1);
             }
-            throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+            throw ErrnoExceptions.fromSyscall(e, "unmount " + target, target.toString());
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ import java.util.Set;
  * {@code mount}: mount(8)'s command line for an overlay, unchanged, plus overlay4j's own
  * flags. Without operands or layers it lists the overlay mounts as mount(8) lists them.
  */
-final class MountCommand {
+final class MountCommand implements Command {
     /** --strategy's words: MountStrategy's constants, lowercase. */
     private static final List<String> STRATEGIES = new ArrayList<>();
 
@@ -90,9 +91,24 @@ final class MountCommand {
     /** Set when the command line only asks for help or the version: print this instead. */
     String text;
 
-    private MountCommand() {
+    @Override
+    public List<String> names() {
+        return Arrays.asList("mount");
     }
 
+    @Override
+    public String summary() {
+        return "mount an overlay";
+    }
+
+    @Override
+    public int run(List<String> args, Console console) throws IOException, UsageException {
+        MountCommand c = parse(args);
+        console.debug |= c.debug;
+        return c.execute(console.out);
+    }
+
+    /** The command line read into a new command, ready to {@link #execute}. */
     static MountCommand parse(List<String> args) throws UsageException {
         MountCommand c = new MountCommand();
         OptionScanner scan = new OptionScanner(args, "ot", LONG_OPTIONS.split(" "));
@@ -253,7 +269,7 @@ final class MountCommand {
         }
     }
 
-    int run(PrintStream out) throws IOException {
+    int execute(PrintStream out) throws IOException {
         if (text != null) {
             out.print(text);
             return Main.OK;

@@ -1,16 +1,8 @@
 package io.overlay4j.internal;
 
-import io.overlay4j.OverlayAccessDeniedException;
-import io.overlay4j.OverlayFileSystemException;
-import io.overlay4j.OverlayFileSystemLoopException;
-import io.overlay4j.OverlayNoSuchFileException;
-import io.overlay4j.OverlayNotDirectoryException;
-
-import java.nio.file.FileSystemException;
-
 /**
- * Builds the public exceptions: the java.nio.file type that matches errno, and
- * a message that says what failed, why, and what to do.
+ * Words the failures overlay4j reports: what failed, why, and what to do, with the errno
+ * the kernel gave (or would give, for a check made before the syscall).
  */
 public final class Errors {
     private static final String OWN_PREFIX = "overlay4j: ";
@@ -22,17 +14,10 @@ public final class Errors {
      * A failed syscall.
      *
      * @param action what the caller asked for, e.g. "mount overlay on /srv/merged"
-     * @param file the path to report by getFile() when the syscall names none
+     * @param file the path to report when the syscall names none
+     * @param diagnosis when not null, what overlay4j found that explains an EINVAL the kernel gave no words for
      */
-    public static FileSystemException fromSyscall(SyscallException e, String action, String file) {
-        return fromSyscall(e, action, file, null);
-    }
-
-    /**
-     * As {@link #fromSyscall(SyscallException, String, String)}; diagnosis, when not null, is
-     * what overlay4j found that explains an EINVAL the kernel gave no words for.
-     */
-    public static FileSystemException fromSyscall(SyscallException e, String action, String file, String diagnosis) {
+    public static Refusal fromSyscall(SyscallException e, String action, String file, String diagnosis) {
         int errno = e.errno();
         StringBuilder why = new StringBuilder();
         String path = e.path();
@@ -53,7 +38,7 @@ public final class Errors {
         if (hint != null) {
             why.append("; ").append(hint);
         }
-        return create(errno, e.operation(), path != null ? path : file, action + " failed: " + why);
+        return refusal(errno, e.operation(), path != null ? path : file, action + " failed: " + why);
     }
 
     /**
@@ -61,26 +46,11 @@ public final class Errors {
      *
      * @param errno e.g. {@link Errno#EINVAL}
      */
-    public static FileSystemException precheck(int errno, String operation, String file, String action,
-            String why) {
-        return create(errno, operation, file, action + " failed: " + why);
+    public static Refusal precheck(int errno, String operation, String file, String action, String why) {
+        return refusal(errno, operation, file, action + " failed: " + why);
     }
 
-    private static FileSystemException create(int errno, String operation, String file, String text) {
-        String name = Errno.name(errno);
-        String message = text + " (" + name + ", errno " + errno + ")";
-        if (errno == Errno.ENOENT) {
-            return new OverlayNoSuchFileException(file, message, errno, name, operation);
-        }
-        if (errno == Errno.EPERM || errno == Errno.EACCES) {
-            return new OverlayAccessDeniedException(file, message, errno, name, operation);
-        }
-        if (errno == Errno.ENOTDIR) {
-            return new OverlayNotDirectoryException(file, message, errno, name, operation);
-        }
-        if (errno == Errno.ELOOP) {
-            return new OverlayFileSystemLoopException(file, message, errno, name, operation);
-        }
-        return new OverlayFileSystemException(file, message, errno, name, operation);
+    private static Refusal refusal(int errno, String operation, String file, String text) {
+        return new Refusal(errno, operation, file, text + " (" + Errno.name(errno) + ", errno " + errno + ")");
     }
 }

@@ -2,7 +2,6 @@ package io.overlay4j.internal;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -37,7 +36,7 @@ public final class Layers {
     }
 
     public static Layers check(Kernel kernel, List<Path> lowers, List<Path> data, Path upper, Path work)
-            throws IOException {
+            throws IOException, Refusal {
         if (lowers.isEmpty()) {
             throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory"
                     + (data.isEmpty() ? "" : " before its data-only layers"));
@@ -111,7 +110,7 @@ public final class Layers {
         final boolean lower;
         final String key;
 
-        Layer(Kernel kernel, String role, Path given, boolean lower) throws IOException {
+        Layer(Kernel kernel, String role, Path given, boolean lower) throws Refusal {
             this.role = role;
             this.dir = resolve(kernel, given, role, BUILD);
             this.path = dir.path;
@@ -126,7 +125,7 @@ public final class Layers {
      * order every directory's descendants follow it contiguously, so a stack of the
      * current ancestors is enough.
      */
-    private static void checkNoOverlap(List<Layer> layers) throws IOException {
+    private static void checkNoOverlap(List<Layer> layers) throws Refusal {
         List<Layer> sorted = new ArrayList<>(layers);
         sorted.sort(BY_KEY);
         Deque<Layer> ancestors = new ArrayDeque<>();
@@ -144,7 +143,7 @@ public final class Layers {
         }
     }
 
-    private static FileSystemException overlap(Layer first, Layer second, Layer outer) {
+    private static Refusal overlap(Layer first, Layer second, Layer outer) {
         Layer inner = outer == first ? second : first;
         boolean same = first.key.equals(second.key);
         String what = same ? first.role + " and " + second.role + " are the same directory " + first.path
@@ -163,7 +162,7 @@ public final class Layers {
                 + "the same directory or nested inside each other");
     }
 
-    private static void checkSameMount(Directory upper, Directory work) throws IOException {
+    private static void checkSameMount(Directory upper, Directory work) throws Refusal {
         if (upper.device() != work.device()) {
             throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
                     + "different filesystems; overlayfs needs both on the same one");
@@ -197,7 +196,7 @@ public final class Layers {
      * filesystem, or on an overlay that is itself stacked on an overlay (the kernel stacks
      * filesystems at most 2 deep: FILESYSTEM_MAX_STACK_DEPTH).
      */
-    private static void checkFilesystems(Kernel kernel, List<Layer> layers) throws IOException {
+    private static void checkFilesystems(Kernel kernel, List<Layer> layers) throws IOException, Refusal {
         List<MountTable.Entry> table = null;
         for (Layer l : layers) {
             String generated = GENERATED.get(l.dir.fsType);
@@ -278,15 +277,15 @@ public final class Layers {
                 + ": features of an earlier overlay that this kernel refuses to mount over; use a fresh workdir";
     }
 
-    private static FileSystemException invalid(String file, String why) {
+    private static Refusal invalid(String file, String why) {
         return Errors.precheck(Errno.EINVAL, OPERATION, file, BUILD, why);
     }
 
     /**
      * p opened as a directory: absolute, symbolic links resolved, with its identity; a
-     * typed exception naming role when that fails.
+     * refusal naming role when that fails.
      */
-    public static Directory resolve(Kernel kernel, Path p, String role, String action) throws IOException {
+    public static Directory resolve(Kernel kernel, Path p, String role, String action) throws Refusal {
         try {
             return kernel.resolveDirectory(PathBytes.of(PathBytes.check(p, role)));
         } catch (SyscallException e) {
