@@ -14,7 +14,8 @@
 extern "C" {
 #endif
 
-/* Mount flags: our own bits, mapped to MS_* (mount(2)) or MOUNT_ATTR_* (fsmount). */
+/* Mount flags: our own bits, mapped to MS_* (mount(2)) or MOUNT_ATTR_* (fsmount). Java's MountFlag
+ * spells each once more; the shim checks the two against each other when it compiles. */
 #define O4J_MOUNT_RDONLY   0x01u
 #define O4J_MOUNT_NOSUID   0x02u
 #define O4J_MOUNT_NODEV    0x04u
@@ -184,6 +185,18 @@ char *o4j_strerror(int errnum, char *buf, size_t cap);
  */
 #define O4J_ENTRY_HEADER 5
 #define O4J_ID_BYTES 24
+/* The tags, shared with Java's EntryTag (the shim checks them against each other when it compiles). */
+#define O4J_TAG_LOWERDIR 'L'
+#define O4J_TAG_DATADIR 'D'
+#define O4J_TAG_UPPERDIR 'U'
+#define O4J_TAG_WORKDIR 'W'
+#define O4J_TAG_OPTION 'O'
+#define O4J_TAG_VALUE 'V'
+#define O4J_TAG_SOURCE 'S'
+#define O4J_TAG_MOUNT_ID 'I'
+#define O4J_TAG_TARGET 'T'
+#define O4J_TAG_MOUNT_OPTIONS 'M'
+#define O4J_TAG_SUPER_OPTIONS 'R'
 
 /* Checks a spec (framing, tags, order, no NUL, one upper, work and source at most) and
  * counts its layers ('L' and 'D') and options. Returns 0 or -EINVAL. */

@@ -116,7 +116,7 @@ static int entry_at(const unsigned char *b, size_t len, size_t i, int *tag, cons
 
 static int is_dir_tag(int tag)
 {
-    return tag == 'L' || tag == 'D' || tag == 'U' || tag == 'W';
+    return tag == O4J_TAG_LOWERDIR || tag == O4J_TAG_DATADIR || tag == O4J_TAG_UPPERDIR || tag == O4J_TAG_WORKDIR;
 }
 
 int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptions)
@@ -134,21 +134,22 @@ int o4j_spec_count(const void *blob, size_t len, size_t *nlayers, size_t *noptio
             /* An identity and a path of at least one byte. */
             if (n <= O4J_ID_BYTES || memchr(p + O4J_ID_BYTES, '\0', n - O4J_ID_BYTES))
                 return -EINVAL;
-        } else if (memchr(p, '\0', n) || ((tag == 'O' || tag == 'S') && n == 0) || (tag == 'V' && prev != 'O') ||
-                   (tag != 'O' && tag != 'V' && tag != 'S')) {
+        } else if (memchr(p, '\0', n) || ((tag == O4J_TAG_OPTION || tag == O4J_TAG_SOURCE) && n == 0) ||
+                   (tag == O4J_TAG_VALUE && prev != O4J_TAG_OPTION) ||
+                   (tag != O4J_TAG_OPTION && tag != O4J_TAG_VALUE && tag != O4J_TAG_SOURCE)) {
             return -EINVAL;
         }
         switch (tag) {
-        case 'L':
+        case O4J_TAG_LOWERDIR:
             if (nd > 0)
                 return -EINVAL; /* data-only layers come last */
             nl++;
             break;
-        case 'D': nd++; break;
-        case 'U': nu++; break;
-        case 'W': nw++; break;
-        case 'S': ns++; break;
-        case 'O': no++; break;
+        case O4J_TAG_DATADIR: nd++; break;
+        case O4J_TAG_UPPERDIR: nu++; break;
+        case O4J_TAG_WORKDIR: nw++; break;
+        case O4J_TAG_SOURCE: ns++; break;
+        case O4J_TAG_OPTION: no++; break;
         }
     }
     if (nu > 1 || nw > 1 || ns > 1)
@@ -194,28 +195,28 @@ int o4j_spec_decode(const void *blob, size_t len, char *strings, const char **lo
             strings += n + 1;
         }
         switch (tag) {
-        case 'L':
+        case O4J_TAG_LOWERDIR:
             id = &ids[ov->nlower];
             lowers[ov->nlower++] = s;
             break;
-        case 'D':
+        case O4J_TAG_DATADIR:
             id = &ids[ov->nlower + ov->ndata];
             lowers[ov->nlower + ov->ndata++] = s;
             break;
-        case 'U':
+        case O4J_TAG_UPPERDIR:
             ov->upperdir = s;
             ov->upper_id = id = upper_id;
             break;
-        case 'W':
+        case O4J_TAG_WORKDIR:
             ov->workdir = s;
             ov->work_id = id = work_id;
             break;
-        case 'O':
+        case O4J_TAG_OPTION:
             opts[ov->noptions].key = s;
             opts[ov->noptions++].value = NULL;
             break;
-        case 'V': opts[ov->noptions - 1].value = s; break;
-        case 'S': ov->source = s; break;
+        case O4J_TAG_VALUE: opts[ov->noptions - 1].value = s; break;
+        case O4J_TAG_SOURCE: ov->source = s; break;
         }
         if (id)
             get_id(p, id);
@@ -286,7 +287,7 @@ static void put_entry(struct sink *s, char tag, const char *v, size_t n, int une
 static void put_lowerdir_list(struct sink *s, const char *v, size_t n)
 {
     size_t start = 0;
-    char tag = 'L';
+    char tag = O4J_TAG_LOWERDIR;
 
     for (size_t i = 0; i <= n; i++) {
         if (i < n && v[i] == '\\') {
@@ -294,7 +295,7 @@ static void put_lowerdir_list(struct sink *s, const char *v, size_t n)
         } else if (i == n || v[i] == ':') {
             put_entry(s, tag, v + start, i - start, 1);
             if (i + 1 < n && v[i + 1] == ':') {
-                tag = 'D';
+                tag = O4J_TAG_DATADIR;
                 i++;
             }
             start = i + 1;
@@ -347,17 +348,17 @@ static void decode_super_options(struct sink *s, const char *opts, size_t len, c
             legacy = 1;
             put_lowerdir_list(s, tmp, vlen);
         } else if (eq && klen == 9 && memcmp(opt, "lowerdir+", 9) == 0) {
-            put_entry(s, 'L', tmp, vlen, 0);
+            put_entry(s, O4J_TAG_LOWERDIR, tmp, vlen, 0);
         } else if (eq && klen == 8 && memcmp(opt, "datadir+", 8) == 0) {
-            put_entry(s, 'D', tmp, vlen, 0);
+            put_entry(s, O4J_TAG_DATADIR, tmp, vlen, 0);
         } else if (eq && klen == 8 && memcmp(opt, "upperdir", 8) == 0) {
-            put_entry(s, 'U', tmp, vlen, legacy);
+            put_entry(s, O4J_TAG_UPPERDIR, tmp, vlen, legacy);
         } else if (eq && klen == 7 && memcmp(opt, "workdir", 7) == 0) {
-            put_entry(s, 'W', tmp, vlen, legacy);
+            put_entry(s, O4J_TAG_WORKDIR, tmp, vlen, legacy);
         } else {
-            put_entry(s, 'O', opt, klen, 0);
+            put_entry(s, O4J_TAG_OPTION, opt, klen, 0);
             if (eq)
-                put_entry(s, 'V', tmp, vlen, 0);
+                put_entry(s, O4J_TAG_VALUE, tmp, vlen, 0);
         }
     }
 }
@@ -399,11 +400,11 @@ long o4j_decode_mountinfo(const char *line, char *out, size_t cap)
     f = next_field(&p, &n);           /* super options */
     if (!(tmp = malloc(strlen(line) + 1)))
         return -ENOMEM;
-    put_entry(&s, 'I', id, idn, 0);
-    put_entry(&s, 'T', tmp, octal_decode(target, targetn, tmp), 0);
-    put_entry(&s, 'M', flags, flagsn, 0);
-    put_entry(&s, 'S', tmp, octal_decode(source, sourcen, tmp), 0);
-    put_entry(&s, 'R', tmp, octal_decode(f, n, tmp), 0);
+    put_entry(&s, O4J_TAG_MOUNT_ID, id, idn, 0);
+    put_entry(&s, O4J_TAG_TARGET, tmp, octal_decode(target, targetn, tmp), 0);
+    put_entry(&s, O4J_TAG_MOUNT_OPTIONS, flags, flagsn, 0);
+    put_entry(&s, O4J_TAG_SOURCE, tmp, octal_decode(source, sourcen, tmp), 0);
+    put_entry(&s, O4J_TAG_SUPER_OPTIONS, tmp, octal_decode(f, n, tmp), 0);
     decode_super_options(&s, f, n, tmp);
     free(tmp);
     return (long)s.len;

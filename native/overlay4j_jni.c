@@ -17,21 +17,39 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io_overlay4j_internal_EntryTag.h"
 #include "io_overlay4j_internal_Jni.h"
+#include "io_overlay4j_internal_MountFlag.h"
 #include "overlay4j.h"
 
-/* The Java constants are generated from the same numbers; keep them in step. */
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_RDONLY == O4J_MOUNT_RDONLY, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_NOSUID == O4J_MOUNT_NOSUID, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_NODEV == O4J_MOUNT_NODEV, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_NOEXEC == O4J_MOUNT_NOEXEC, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_NOATIME == O4J_MOUNT_NOATIME, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_RELATIME == O4J_MOUNT_RELATIME, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_NODIRATIME == O4J_MOUNT_NODIRATIME, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICTATIME == O4J_MOUNT_STRICTATIME, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_NOSYMFOLLOW == O4J_MOUNT_NOSYMFOLLOW, "flag");
-_Static_assert(io_overlay4j_internal_Jni_MOUNT_STRICT_PATHS == O4J_MOUNT_STRICT_PATHS, "flag");
-_Static_assert((unsigned)io_overlay4j_internal_Jni_FLAGS_UNKNOWN == O4J_FLAGS_UNKNOWN, "flag");
+/* The Java constants are generated from the same numbers (javac -h writes every @Native constant
+ * into these headers): a table changed on one side only fails this file's compilation. */
+#define SAME_FLAG(name) _Static_assert(io_overlay4j_internal_MountFlag_BIT_##name == O4J_MOUNT_##name, "flag " #name)
+SAME_FLAG(RDONLY);
+SAME_FLAG(NOSUID);
+SAME_FLAG(NODEV);
+SAME_FLAG(NOEXEC);
+SAME_FLAG(NOATIME);
+SAME_FLAG(RELATIME);
+SAME_FLAG(NODIRATIME);
+SAME_FLAG(STRICTATIME);
+SAME_FLAG(NOSYMFOLLOW);
+_Static_assert(io_overlay4j_internal_MountFlag_STRICT_PATHS == O4J_MOUNT_STRICT_PATHS, "flag");
+_Static_assert((unsigned)io_overlay4j_internal_MountFlag_UNKNOWN == O4J_FLAGS_UNKNOWN, "flag");
+#define SAME_TAG(name) _Static_assert(io_overlay4j_internal_EntryTag_##name == O4J_TAG_##name, "tag " #name)
+SAME_TAG(LOWERDIR);
+SAME_TAG(DATADIR);
+SAME_TAG(UPPERDIR);
+SAME_TAG(WORKDIR);
+SAME_TAG(OPTION);
+SAME_TAG(VALUE);
+SAME_TAG(SOURCE);
+SAME_TAG(MOUNT_ID);
+SAME_TAG(TARGET);
+SAME_TAG(MOUNT_OPTIONS);
+SAME_TAG(SUPER_OPTIONS);
+_Static_assert(io_overlay4j_internal_EntryTag_HEADER == O4J_ENTRY_HEADER, "entry header");
+_Static_assert(io_overlay4j_internal_EntryTag_ID_BYTES == O4J_ID_BYTES, "identity");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_FORCE == O4J_UNMOUNT_FORCE, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_DETACH == O4J_UNMOUNT_DETACH, "flag");
 _Static_assert(io_overlay4j_internal_Jni_UNMOUNT_EXPIRE == O4J_UNMOUNT_EXPIRE, "flag");

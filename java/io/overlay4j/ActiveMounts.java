@@ -1,7 +1,7 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
-import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
@@ -36,55 +36,13 @@ final class ActiveMounts {
     private static final ConcurrentMap<String, Claim> BY_TARGET = new ConcurrentHashMap<>();
     /** Upperdirs and workdirs in use, by "dev:ino". */
     private static final ConcurrentMap<String, Claim> BY_LAYER = new ConcurrentHashMap<>();
-    private static final ReferenceQueue<OverlayMount> UNREACHABLE = new ReferenceQueue<>();
+    private static final ReferenceQueue<Object> UNREACHABLE = new ReferenceQueue<>();
+    /** The claims whose holder (an OverlayMount) must not be collected while they stand, by its reference. */
+    private static final ConcurrentMap<Reference<?>, Claim> WATCHED = new ConcurrentHashMap<>();
     /** Sweep for claims of mounts removed behind our back when the registry has grown past this. */
     private static volatile int sweepAt = 64;
 
     private ActiveMounts() {
-    }
-
-    /** What one mount (being made, or made) holds. */
-    static final class Claim {
-        final String target;
-        final byte[] targetBytes;
-        final Path targetPath;
-        /** "dev:ino" of the upperdir and workdir; null when none, or when the caller allowed sharing. */
-        final String upper;
-        final String work;
-        final Overlay overlay;
-        final Kernel kernel;
-        volatile long mountId;
-        /** Never reused, unlike mountId (0: the kernel has none). */
-        volatile long mountUid;
-        volatile Leak leak;
-
-        /** target null: the layers only (a detached overlay); layers false: the target only (an attachment). */
-        Claim(Overlay overlay, Kernel kernel, Directory target, boolean layers) {
-            this.overlay = overlay;
-            this.kernel = kernel;
-            this.target = target == null ? null : PathBytes.key(target.bytes);
-            this.targetBytes = target == null ? null : target.bytes;
-            this.targetPath = target == null ? null : target.path;
-            this.upper = overlay.sharesUpper() || !layers ? null : overlay.upperKey();
-            this.work = overlay.sharesUpper() || !layers ? null : overlay.workKey();
-        }
-
-        String describe() {
-            return target == null ? "a detached overlay of this process (Overlay.detached(); close it and its "
-                    + "attachments first)"
-                    : mountId == 0 ? "an overlay4j mount of this process being made on " + targetPath
-                    : "the overlay4j mount of this process on " + targetPath + " (mount ID " + mountId + ")";
-        }
-    }
-
-    /** Notices an OverlayMount collected while its claim stands: the caller never closed it. */
-    static final class Leak extends PhantomReference<OverlayMount> {
-        final Claim claim;
-
-        Leak(OverlayMount m, Claim claim) {
-            super(m, UNREACHABLE);
-            this.claim = claim;
-        }
     }
 
     /**
@@ -110,7 +68,7 @@ final class ActiveMounts {
     private static Claim claim(Overlay ov, Kernel kernel, Directory dir, String verb, Path targetPath, boolean layers)
             throws IOException {
         reportLeaks();
-        sweepIfGrown();
+        sweepIfGrown(kernel);
         Claim c = new Claim(ov, kernel, dir, layers);
         while (c.target != null) {
             Claim held = BY_TARGET.putIfAbsent(c.target, c);
@@ -130,7 +88,7 @@ final class ActiveMounts {
             take(c, c.work, ov, "workdir", verb, targetPath);
             MountedOverlays table = kernel.mountedOverlays();
             if (c.upper != null && (table == null || table.mayUse(ov.upperBytes(), ov.workBytes()))) {
-                inMountTable(ov, action(verb, targetPath));
+                inMountTable(ov, kernel, action(verb, targetPath));
             }
         } catch (IOException | RuntimeException | Error e) {
             release(c);
@@ -156,10 +114,10 @@ final class ActiveMounts {
     }
 
     /** Other processes' overlays (and ours made before a restart) with this upperdir or workdir. */
-    private static void inMountTable(Overlay ov, String action) throws IOException {
+    private static void inMountTable(Overlay ov, Kernel kernel, String action) throws IOException {
         byte[] upper = ov.upperBytes();
         byte[] work = ov.workBytes();
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(kernel)) {
             for (byte[] used : Arrays.asList(e.upperdir, e.workdir)) {
                 if (used != null && (Arrays.equals(used, upper) || Arrays.equals(used, work))) {
                     String role = Arrays.equals(used, upper) ? "upperdir " + ov.upperdir().get()
@@ -172,24 +130,27 @@ final class ActiveMounts {
     }
 
     private static FileSystemException inUse(Overlay ov, String action, String why) {
-        return Errors.precheck("EBUSY", "mount", ov.upperdir().get().toString(), action, why
+        return ErrnoExceptions.precheck(Errno.EBUSY, "mount", ov.upperdir().get().toString(), action, why
                 + "; the kernel lets two overlays share one only with undefined results. Give each mount its own "
                 + "upperdir and workdir, or mount once and bind-mount that mount where else it is needed "
                 + "(Builder.allowSharedUpperdir(), or mount --allow-shared-upperdir, opts into the kernel's "
                 + "behaviour)");
     }
 
-    /** The mount is made: its ID, and the OverlayMount whose collection while mounted is a leak. */
-    static void mounted(Claim c, long mountId, long mountUid, OverlayMount m) {
+    /** The mount is made: its IDs, and the holder whose collection while the claim stands is a leak. */
+    static void mounted(Claim c, long mountId, long mountUid, Object holder) {
         c.mountId = mountId;
         c.mountUid = mountUid;
-        c.leak = new Leak(m, c);
+        Reference<Object> leak = new PhantomReference<>(holder, UNREACHABLE);
+        c.leak = leak;
+        WATCHED.put(leak, c);
     }
 
     /** Gives up a claim: the mount failed, or it is unmounted. */
     static void release(Claim c) {
-        Leak leak = c.leak;
+        Reference<?> leak = c.leak;
         if (leak != null) {
+            WATCHED.remove(leak);
             leak.clear();
         }
         if (c.target != null) {
@@ -220,10 +181,10 @@ final class ActiveMounts {
             if (uidAt(c, c.targetBytes) == c.mountUid) {
                 return false;
             }
-            MountTable.Entry moved = MountTable.byId(c.mountId);
+            MountTable.Entry moved = MountTable.byId(c.kernel, c.mountId);
             return moved == null || uidAt(c, moved.target) != c.mountUid;
         }
-        MountTable.Entry e = MountTable.byId(c.mountId);
+        MountTable.Entry e = MountTable.byId(c.kernel, c.mountId);
         return e == null || !c.overlay.isShownBy(e);
     }
 
@@ -237,9 +198,9 @@ final class ActiveMounts {
 
     /** One WARN for each OverlayMount collected while mounted; the mount itself stays. */
     private static void reportLeaks() throws IOException {
-        for (Reference<? extends OverlayMount> r; (r = UNREACHABLE.poll()) != null;) {
-            Claim c = ((Leak) r).claim;
-            if (BY_TARGET.get(c.target) == c) {
+        for (Reference<?> r; (r = UNREACHABLE.poll()) != null;) {
+            Claim c = WATCHED.remove(r);
+            if (c != null && BY_TARGET.get(c.target) == c) {
                 if (!isGone(c)) { // and not unmounted behind its back (Mounts.unmount, umount(8)) either
                     LOG.warn("an OverlayMount was garbage-collected without close(): the overlay on {} (mount ID {}) "
                             + "stays mounted; close() every OverlayMount, or unmount it with Mounts.unmount or "
@@ -251,12 +212,12 @@ final class ActiveMounts {
     }
 
     /** Drops the claims of mounts removed behind our back, once the registry has doubled since the last sweep. */
-    private static void sweepIfGrown() throws IOException {
+    private static void sweepIfGrown(Kernel kernel) throws IOException {
         if (BY_TARGET.size() < sweepAt) {
             return;
         }
         Set<String> live = new HashSet<>();
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(kernel)) {
             live.add(e.mountId + " " + new String(e.target, StandardCharsets.ISO_8859_1));
         }
         for (Claim c : BY_TARGET.values()) {
@@ -275,6 +236,6 @@ final class ActiveMounts {
     }
 
     private static FileSystemException busy(Path target, String action, String why) {
-        return Errors.precheck("EBUSY", "mount", target.toString(), action, why);
+        return ErrnoExceptions.precheck(Errno.EBUSY, "mount", target.toString(), action, why);
     }
 }

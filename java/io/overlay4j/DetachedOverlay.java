@@ -1,8 +1,8 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
-import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.Closeable;
@@ -20,13 +20,13 @@ import java.nio.file.Path;
 public final class DetachedOverlay implements Closeable {
     private final Overlay overlay;
     private final Kernel kernel;
-    private final ActiveMounts.Claim layers;
+    private final Claim layers;
     /** The detached mount's descriptor; -1 once closed. */
     private int fd;
     /** Attachments still mounted; the layers are released when this and they are all closed. */
     private int attached;
 
-    DetachedOverlay(Overlay overlay, Kernel kernel, ActiveMounts.Claim layers, int fd) {
+    DetachedOverlay(Overlay overlay, Kernel kernel, Claim layers, int fd) {
         this.overlay = overlay;
         this.kernel = kernel;
         this.layers = layers;
@@ -64,7 +64,7 @@ public final class DetachedOverlay implements Closeable {
 
     /** Attaches a clone of the detached mount on dir (see {@link Kernel#attach}). */
     long attachOn(Directory dir, long[] made) throws SyscallException {
-        return kernel.attach(fd, dir, Jni.MOUNT_STRICT_PATHS, made);
+        return kernel.attach(fd, dir, MountFlag.STRICT_PATHS, made);
     }
 
     /** An attachment was unmounted. */
@@ -89,7 +89,7 @@ public final class DetachedOverlay implements Closeable {
 
     private void releaseIfDone() {
         if (fd < 0 && attached == 0) {
-            ActiveMounts.release(layers);
+            layers.release();
         }
     }
 

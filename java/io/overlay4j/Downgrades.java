@@ -1,6 +1,6 @@
 package io.overlay4j;
 
-import io.overlay4j.internal.Jni;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.Log;
 
 import java.io.IOException;
@@ -21,10 +21,6 @@ final class Downgrades {
     /** Options the kernel may quietly turn to another value (redirect_dir=nofollow, uuid=null ...). */
     private static final List<String> ADJUSTABLE = Arrays.asList("redirect_dir", "index", "metacopy", "nfs_export",
             "xino", "uuid", "verity");
-    private static final int[] FLAGS = {Jni.MOUNT_NOSUID, Jni.MOUNT_NODEV, Jni.MOUNT_NOEXEC, Jni.MOUNT_NOATIME,
-            Jni.MOUNT_NODIRATIME, Jni.MOUNT_NOSYMFOLLOW, Jni.MOUNT_STRICTATIME};
-    private static final String[] FLAG_NAMES = {"nosuid", "nodev", "noexec", "noatime", "nodiratime", "nosymfollow",
-            "strictatime"};
 
     private Downgrades() {
     }
@@ -59,17 +55,19 @@ final class Downgrades {
 
     static void report(Overlay ov, OverlayMount m, int seen) {
         int asked = ov.flags();
-        if (seen != Jni.FLAGS_UNKNOWN) {
+        if (seen != MountFlag.UNKNOWN) {
             // Without an upperdir an overlay is read-only by nature.
-            if ((asked & Jni.MOUNT_RDONLY) == 0 && ov.upperdir().isPresent() && (seen & Jni.MOUNT_RDONLY) != 0) {
+            if (!MountFlag.RDONLY.in(asked) && ov.upperdir().isPresent() && MountFlag.RDONLY.in(seen)) {
                 LOG.warn("the overlay on {} (mount ID {}) was asked read-write, and the kernel mounted it read-only "
                         + "without an error: it gave the reason only in its log (dmesg), e.g. an upper filesystem "
                         + "without d_type or xattr support, or a workdir it could not set up", m.target(), m.mountId());
             }
-            for (int i = 0; i < FLAGS.length; i++) {
-                if ((asked & FLAGS[i]) != 0 && (seen & FLAGS[i]) == 0) {
+            for (MountFlag f : MountFlag.values()) {
+                // Read-only has its own words above; relatime is the kernel's default atime mode, what a
+                // mount has unless another one is set.
+                if (f != MountFlag.RDONLY && f != MountFlag.RELATIME && f.in(asked) && !f.in(seen)) {
                     LOG.warn("the overlay on {} (mount ID {}) was asked {} and mounted without it", m.target(),
-                            m.mountId(), FLAG_NAMES[i]);
+                            m.mountId(), f.word);
                 }
             }
         }

@@ -1,12 +1,13 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Directory;
-import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.PathBytes;
+import io.overlay4j.internal.Refusal;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class Mounts {
                 unmount(Kernel.system(), target, options);
                 return;
             } catch (FileSystemException e) {
-                if (!"EBUSY".equals(((ErrnoException) e).errnoName()) || System.nanoTime() - deadline >= 0) {
+                if (((ErrnoException) e).errno() != Errno.EBUSY || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
             }
@@ -80,8 +81,12 @@ public final class Mounts {
      * @throws IOException when /proc/self/mountinfo cannot be read
      */
     public static List<MountInfo> overlays() throws IOException {
+        return overlays(Kernel.system());
+    }
+
+    static List<MountInfo> overlays(Kernel kernel) throws IOException {
         List<MountInfo> result = new ArrayList<>();
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(kernel)) {
             result.add(new MountInfo(e.mountId, PathBytes.toPath(e.target), PathBytes.decode(e.source),
                     Arrays.asList(e.mountOptions.split(",")),
                     paths(e.lowerdirs), paths(e.datadirs), path(e.upperdir), path(e.workdir), e.options));
@@ -120,11 +125,11 @@ public final class Mounts {
             // The table gives the reusable ID only; read just before, it names this mount.
             found = Kernel.system().unmountIf(target, m.mountId(), 0, UnmountOption.bits(options));
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, action, m.target().toString());
+            throw ErrnoExceptions.fromSyscall(e, action, m.target().toString());
         }
         if (found != 0) {
-            boolean gone = !MountTable.isAt(m.mountId(), target);
-            throw Errors.precheck(gone ? "EINVAL" : "EBUSY", "umount2", m.target().toString(), action, gone
+            boolean gone = !MountTable.isAt(Kernel.system(), m.mountId(), target);
+            throw ErrnoExceptions.precheck(gone ? Errno.EINVAL : Errno.EBUSY, "umount2", m.target().toString(), action, gone
                     ? "mount ID " + m.mountId() + " is no longer mounted"
                     : "another mount (ID " + found + ") now covers mount ID " + m.mountId() + " on " + m.target()
                             + "; it was left alone");
@@ -142,9 +147,18 @@ public final class Mounts {
     public static boolean isMountPoint(Path path) throws IOException {
         Objects.requireNonNull(path, "path must not be null");
         String action = "look up the mount of " + path;
-        Directory dir = Layers.resolve(path, "directory", action);
+        Directory dir = resolve(Kernel.system(), path, "directory", action);
         Path parent = dir.path.getParent();
-        return parent == null || dir.mountId() != Layers.resolve(parent, "parent directory", action).mountId();
+        return parent == null || dir.mountId() != resolve(Kernel.system(), parent, "parent directory", action).mountId();
+    }
+
+    /** See {@link Layers#resolve}; its refusal as the public exception. */
+    static Directory resolve(Kernel kernel, Path p, String role, String action) throws FileSystemException {
+        try {
+            return Layers.resolve(kernel, p, role, action);
+        } catch (Refusal r) {
+            throw ErrnoExceptions.of(r);
+        }
     }
 
     /** umount2 resolves the path itself (following links unless NOFOLLOW): nothing to resolve first. */
@@ -157,7 +171,7 @@ public final class Mounts {
             // Relative names stay relative: the kernel resolves them against the working directory.
             kernel.unmount(bytes, UnmountOption.bits(options));
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, "unmount " + path, path.toString());
+            throw ErrnoExceptions.fromSyscall(e, "unmount " + path, path.toString());
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("unmounted {} in {} us", path, (System.nanoTime() - start) / 1000);

@@ -3,21 +3,22 @@ package io.overlay4j;
 import io.overlay4j.internal.ChangeWalk;
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Errno;
-import io.overlay4j.internal.Errors;
-import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.LayerExport;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.Log;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.MountTable;
 import io.overlay4j.internal.OverlayOptions;
 import io.overlay4j.internal.OverlaySpec;
 import io.overlay4j.internal.PathBytes;
+import io.overlay4j.internal.Refusal;
 import io.overlay4j.internal.SyscallException;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -144,39 +145,39 @@ public final class Overlay {
     OverlayMount place(Path target, DetachedOverlay from) throws IOException {
         Objects.requireNonNull(target, "target must not be null");
         PathBytes.check(target, "target");
-        Layers.checkMountable(upperdir, workdir);
+        checkMountable();
         String verb = from == null ? "mount" : "attach";
         long start = System.nanoTime();
         long[] made = new long[2];
         for (int attempt = 1;; attempt++) {
             Directory last = lastTarget;
             Directory dir = attempt == 1 && last != null && last.path.equals(target) ? last
-                    : Layers.resolve(target, "target", verb + " overlay on " + target);
+                    : Mounts.resolve(kernel, target, "target", verb + " overlay on " + target);
             if (dir.bytes.length == 1) {
                 // umount2("/") reaches the root underneath, never a mount on top of it.
-                throw Errors.precheck("EINVAL", from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
+                throw ErrnoExceptions.precheck(Errno.EINVAL, from == null ? "mount" : "move_mount", "/", verb + " overlay on /",
                         "an overlay on / could never be unmounted again (a path lookup of / stops at the root "
                                 + "below it); mount it on a directory and chroot or pivot_root into that");
             }
-            ActiveMounts.Claim claim = ActiveMounts.claim(this, kernel, dir, verb, from == null);
+            Claim claim = ActiveMounts.claim(this, kernel, dir, verb, from == null);
             long mountId;
             try {
                 // Strict: every name is canonical, so the C core refuses any symbolic link swapped in
                 // since, and it checks each directory it opens against the identity recorded.
-                mountId = from == null ? kernel.mount(spec, flags | Jni.MOUNT_STRICT_PATHS, dir, strategy.code, made)
+                mountId = from == null ? kernel.mount(spec, flags | MountFlag.STRICT_PATHS, dir, strategy.code, made)
                         : from.attachOn(dir, made);
             } catch (SyscallException e) {
-                ActiveMounts.release(claim);
+                claim.release();
                 // The target changed between its resolution and the mount (another mount or unmount
                 // there), or a remembered target failed: the target is what its name names now, so
                 // resolve it again (which also words what is wrong with it).
                 if (attempt < TARGET_ATTEMPTS && (dir == last || e.errno() == Errno.ESTALE) && e.concerns(dir.bytes)) {
                     continue;
                 }
-                throw Errors.fromSyscall(e, verb + " overlay on " + dir.path, dir.path.toString(),
+                throw ErrnoExceptions.fromSyscall(e, verb + " overlay on " + dir.path, dir.path.toString(),
                         from == null ? diagnose() : null);
             } catch (RuntimeException | Error e) {
-                ActiveMounts.release(claim);
+                claim.release();
                 throw e;
             }
             if (dir.path.equals(target)) {
@@ -186,12 +187,21 @@ public final class Overlay {
         }
     }
 
+    /** An upperdir without workdir describes layers whose changes can be read, but does not mount. */
+    private void checkMountable() throws FileSystemException {
+        try {
+            Layers.checkMountable(upperdir, workdir);
+        } catch (Refusal r) {
+            throw ErrnoExceptions.of(r);
+        }
+    }
+
     /** The mount is made: registers it, or takes it down again if this side fails. */
-    private OverlayMount made(Directory dir, long mountId, long[] made, ActiveMounts.Claim claim,
+    private OverlayMount made(Directory dir, long mountId, long[] made, Claim claim,
             DetachedOverlay from, long start) {
         try {
             OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, from);
-            ActiveMounts.mounted(claim, mountId, made[0], m);
+            claim.mounted(mountId, made[0], m);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} overlay on {} (mount ID {}) with strategy {} in {} us: {}", from == null ? "mounted"
                         : "attached", dir.path, mountId, strategy, (System.nanoTime() - start) / 1000, options());
@@ -200,11 +210,11 @@ public final class Overlay {
             return m;
         } catch (RuntimeException | Error e) {
             try {
-                kernel.unmountIf(dir.bytes, mountId, made[0], Jni.UNMOUNT_DETACH);
+                kernel.unmountIf(dir.bytes, mountId, made[0], UnmountOption.DETACH.bit);
             } catch (SyscallException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
-            ActiveMounts.release(claim);
+            claim.release();
             throw e;
         }
     }
@@ -223,24 +233,24 @@ public final class Overlay {
      *         the kernel's refusals as for {@link #mount(Path)}
      */
     public DetachedOverlay detached() throws IOException {
-        Layers.checkMountable(upperdir, workdir);
+        checkMountable();
         String action = "detach overlay " + this;
-        ActiveMounts.Claim layers = ActiveMounts.claimLayers(this, kernel, action);
+        Claim layers = ActiveMounts.claimLayers(this, kernel, action);
         try {
-            int fd = kernel.detach(spec, flags | Jni.MOUNT_STRICT_PATHS, strategy.code);
+            int fd = kernel.detach(spec, flags | MountFlag.STRICT_PATHS, strategy.code);
             return new DetachedOverlay(this, kernel, layers, fd);
         } catch (SyscallException e) {
-            ActiveMounts.release(layers);
+            layers.release();
             String feature = Errno.EOPNOTSUPP == e.errno()
                     ? "the " + strategy + " strategy (mount(2)) cannot hold an overlay detached; use FD or STRING, "
                             + "which need the new mount API (Linux 5.2+)"
                     : "open_tree".equals(e.operation()) ? "this kernel cannot clone a detached mount "
                             + "(open_tree OPEN_TREE_CLONE of an fsmount descriptor); mount with Overlay.mount instead"
                     : null;
-            throw feature != null ? Errors.precheck(Errno.name(e.errno()), e.operation(), null, action, feature)
-                    : Errors.fromSyscall(e, action, null, diagnose());
+            throw feature != null ? ErrnoExceptions.precheck(e.errno(), e.operation(), null, action, feature)
+                    : ErrnoExceptions.fromSyscall(e, action, null, diagnose());
         } catch (RuntimeException | Error e) {
-            ActiveMounts.release(layers);
+            layers.release();
             throw e;
         }
     }
@@ -302,11 +312,11 @@ public final class Overlay {
 
     private void walk(String action, ChangeWalk.Sink sink) throws IOException {
         if (upperBytes == null) {
-            throw Errors.precheck("EINVAL", "open", null, action, "this overlay has no upperdir: nothing can have "
-                    + "changed");
+            throw ErrnoExceptions.precheck(Errno.EINVAL, "open", null, action, "this overlay has no upperdir: "
+                    + "nothing can have changed");
         }
         if (!options.containsKey("userxattr") && !canReadTrustedXattrs()) {
-            throw Errors.precheck("EPERM", "llistxattr", upperdir.toString(), action, "overlayfs keeps its "
+            throw ErrnoExceptions.precheck(Errno.EPERM, "llistxattr", upperdir.toString(), action, "overlayfs keeps its "
                     + "whiteouts and opaque marks in trusted.overlay.* xattrs, which only CAP_SYS_ADMIN in the "
                     + "initial user namespace can read; run as root, or use an overlay with userxattr");
         }
@@ -318,7 +328,11 @@ public final class Overlay {
         for (Path p : datadirs) {
             data.add(PathBytes.of(p));
         }
-        new ChangeWalk(lowers, data, options.containsKey("userxattr"), sink, action).run(upperBytes);
+        try {
+            new ChangeWalk(kernel, lowers, data, options.containsKey("userxattr"), sink, action).run(upperBytes);
+        } catch (Refusal r) {
+            throw ErrnoExceptions.of(r);
+        }
     }
 
     private String xattrNamespace() {
@@ -361,7 +375,7 @@ public final class Overlay {
         return true;
     }
 
-    /** The mount flags asked for (Jni.MOUNT_*). */
+    /** The mount flags asked for ({@link MountFlag} bits). */
     int flags() {
         return flags;
     }
@@ -446,7 +460,7 @@ public final class Overlay {
      * @return true for a read-only mount
      */
     public boolean isReadOnly() {
-        return (flags & Jni.MOUNT_RDONLY) != 0;
+        return MountFlag.RDONLY.in(flags);
     }
 
     /**
@@ -457,20 +471,13 @@ public final class Overlay {
      */
     public List<String> mountFlags() {
         List<String> names = new ArrayList<>();
-        for (int i = 0; i < FLAG_BITS.length; i++) {
-            if ((flags & FLAG_BITS[i]) != 0) {
-                names.add(FLAG_NAMES[i]);
+        for (MountFlag f : MountFlag.values()) {
+            if (f.in(flags)) {
+                names.add(f.word);
             }
         }
         return Collections.unmodifiableList(names);
     }
-
-    private static final int[] FLAG_BITS = {Jni.MOUNT_RDONLY, Jni.MOUNT_NOSUID, Jni.MOUNT_NODEV, Jni.MOUNT_NOEXEC,
-            Jni.MOUNT_NOATIME, Jni.MOUNT_RELATIME, Jni.MOUNT_NODIRATIME, Jni.MOUNT_STRICTATIME, Jni.MOUNT_NOSYMFOLLOW};
-    private static final String[] FLAG_NAMES = {"ro", "nosuid", "nodev", "noexec", "noatime", "relatime", "nodiratime",
-            "strictatime", "nosymfollow"};
-    /** The access-time modes: each replaces the others. */
-    private static final int ATIME_MODES = Jni.MOUNT_NOATIME | Jni.MOUNT_RELATIME | Jni.MOUNT_STRICTATIME;
 
     /**
      * The option string exactly as {@code mount -t overlay overlay -o <options()> TARGET}
@@ -481,7 +488,7 @@ public final class Overlay {
     public String options() {
         String s = optionString;
         if (s == null) {
-            s = OverlaySpec.options(spec);
+            s = OverlaySpec.options(kernel, spec);
             optionString = s;
         }
         return s;
@@ -689,8 +696,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder readOnly() {
-            flags |= Jni.MOUNT_RDONLY;
-            return this;
+            return set(MountFlag.RDONLY);
         }
 
         /**
@@ -699,8 +705,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nosuid() {
-            flags |= Jni.MOUNT_NOSUID;
-            return this;
+            return set(MountFlag.NOSUID);
         }
 
         /**
@@ -709,8 +714,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nodev() {
-            flags |= Jni.MOUNT_NODEV;
-            return this;
+            return set(MountFlag.NODEV);
         }
 
         /**
@@ -719,8 +723,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder noexec() {
-            flags |= Jni.MOUNT_NOEXEC;
-            return this;
+            return set(MountFlag.NOEXEC);
         }
 
         /**
@@ -729,8 +732,8 @@ public final class Overlay {
          * @return this builder
          */
         public Builder noatime() {
-            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_NOATIME;
-            return this;
+            flags &= ~MountFlag.ATIME_MODES;
+            return set(MountFlag.NOATIME);
         }
 
         /**
@@ -740,8 +743,8 @@ public final class Overlay {
          * @return this builder
          */
         public Builder relatime() {
-            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_RELATIME;
-            return this;
+            flags &= ~MountFlag.ATIME_MODES;
+            return set(MountFlag.RELATIME);
         }
 
         /**
@@ -750,8 +753,8 @@ public final class Overlay {
          * @return this builder
          */
         public Builder strictatime() {
-            flags = (flags & ~ATIME_MODES) | Jni.MOUNT_STRICTATIME;
-            return this;
+            flags &= ~MountFlag.ATIME_MODES;
+            return set(MountFlag.STRICTATIME);
         }
 
         /**
@@ -760,8 +763,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nodiratime() {
-            flags |= Jni.MOUNT_NODIRATIME;
-            return this;
+            return set(MountFlag.NODIRATIME);
         }
 
         /**
@@ -770,8 +772,7 @@ public final class Overlay {
          * @return this builder
          */
         public Builder nosymfollow() {
-            flags |= Jni.MOUNT_NOSYMFOLLOW;
-            return this;
+            return set(MountFlag.NOSYMFOLLOW);
         }
 
         /**
@@ -795,6 +796,11 @@ public final class Overlay {
          */
         public Builder strategy(MountStrategy s) {
             strategy = Objects.requireNonNull(s, "strategy must not be null");
+            return this;
+        }
+
+        private Builder set(MountFlag f) {
+            flags |= f.bit;
             return this;
         }
 
@@ -823,9 +829,13 @@ public final class Overlay {
                 effective.put("userxattr", null);
                 LOG.debug("in a user namespace: added the userxattr option (Builder.userxattr(false) to not)");
             }
-            Layers layers = Layers.check(lowerdirs, datadirs, upperdir, workdir);
-            OverlayOptions.checkAll(effective, upperdir != null);
-            return new Overlay(this, effective, layers, resolveStrategy());
+            try {
+                Layers layers = Layers.check(kernel, lowerdirs, datadirs, upperdir, workdir);
+                OverlayOptions.checkAll(effective, upperdir != null);
+                return new Overlay(this, effective, layers, resolveStrategy());
+            } catch (Refusal r) {
+                throw ErrnoExceptions.of(r);
+            }
         }
 
         private MountStrategy resolveStrategy() {
@@ -837,8 +847,12 @@ public final class Overlay {
                 try {
                     return MountStrategy.valueOf(forced.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("-D" + STRATEGY_PROPERTY + "=" + forced
-                            + " is not one of auto, fd, string, legacy", e);
+                    StringBuilder words = new StringBuilder("auto");
+                    for (MountStrategy s : MountStrategy.values()) {
+                        words.append(", ").append(s.name().toLowerCase(Locale.ROOT));
+                    }
+                    throw new IllegalArgumentException("-D" + STRATEGY_PROPERTY + "=" + forced + " is not one of "
+                            + words, e);
                 }
             }
             return MountStrategy.ofCode(kernel.bestStrategy());

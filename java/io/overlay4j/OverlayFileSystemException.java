@@ -16,13 +16,15 @@ public class OverlayFileSystemException extends FileSystemException implements E
     private final String operation;
 
     /**
+     * Constructed by {@link ErrnoExceptions} only.
+     *
      * @param file the path concerned, as {@link #getFile()} returns it
      * @param message the whole message, as {@link #getMessage()} returns it
      * @param errno the errno number, as {@link #errno()} returns it
      * @param errnoName the errno's symbolic name (e.g. {@code "EBUSY"}), as {@link #errnoName()} returns it
      * @param operation the operation that failed (e.g. {@code "mount"}), as {@link #operation()} returns it
      */
-    public OverlayFileSystemException(String file, String message, int errno, String errnoName, String operation) {
+    OverlayFileSystemException(String file, String message, int errno, String errnoName, String operation) {
         super(file);
         this.message = message;
         this.errno = errno;

@@ -1,7 +1,6 @@
 package io.overlay4j;
 
 import io.overlay4j.internal.Errno;
-import io.overlay4j.internal.Errors;
 import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Log;
 import io.overlay4j.internal.MountTable;
@@ -31,13 +30,13 @@ public final class OverlayMount implements Closeable {
     /** The never-reused ID (0: the kernel has none): mount IDs are reused once a mount is gone. */
     private final long mountUid;
     private final Kernel kernel;
-    private final ActiveMounts.Claim claim;
+    private final Claim claim;
     /** The detached overlay this mount is an attachment of; null for a mount of its own. */
     private final DetachedOverlay origin;
     private boolean mounted = true;
 
     OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, long mountUid, Kernel kernel,
-            ActiveMounts.Claim claim, DetachedOverlay origin) {
+            Claim claim, DetachedOverlay origin) {
         this.overlay = overlay;
         this.target = target;
         this.targetBytes = targetBytes;
@@ -84,12 +83,12 @@ public final class OverlayMount implements Closeable {
      * @throws java.nio.file.NoSuchFileException when it is no longer mounted
      */
     public MountInfo info() throws IOException {
-        for (MountInfo m : Mounts.overlays()) {
+        for (MountInfo m : Mounts.overlays(kernel)) {
             if (m.mountId() == mountId) {
                 return m;
             }
         }
-        throw Errors.precheck("ENOENT", "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
+        throw ErrnoExceptions.precheck(Errno.ENOENT, "mountinfo", target.toString(), "describe " + this, "mount ID " + mountId
                 + " is no longer in this process's mount table: it was unmounted");
     }
 
@@ -129,7 +128,7 @@ public final class OverlayMount implements Closeable {
         if (found != 0) {
             // Not on top of its target: moved (a parent renamed, mount --move), covered, or gone
             // (and its reusable ID perhaps given to another mount since: never that one's to touch).
-            MountTable.Entry entry = found == mountId ? null : MountTable.byId(mountId);
+            MountTable.Entry entry = found == mountId ? null : MountTable.byId(kernel, mountId);
             byte[] now = entry == null ? null : entry.target;
             boolean moved = now != null && !Arrays.equals(now, targetBytes);
             if (now != null && !(moved && mountUid != 0 && uidAt(now) == mountUid) && !overlay.isShownBy(entry)) {
@@ -143,14 +142,14 @@ public final class OverlayMount implements Closeable {
             }
             if (found != 0 && now != null) {
                 Path where = PathBytes.toPath(now);
-                throw Errors.precheck("EBUSY", "umount2", where.toString(), "unmount " + target, "another mount (ID "
+                throw ErrnoExceptions.precheck(Errno.EBUSY, "umount2", where.toString(), "unmount " + target, "another mount (ID "
                         + found + ") now covers this overlay (ID " + mountId + ") on " + where
                         + (moved ? ", where it was moved from " + target : "")
                         + "; it was left alone: unmount that one first, then close this");
             }
         }
         mounted = false;
-        ActiveMounts.release(claim);
+        claim.release();
         if (origin != null) {
             origin.detached();
         }
@@ -178,16 +177,16 @@ public final class OverlayMount implements Closeable {
         try {
             return kernel.unmountIf(where, mountId, mountUid, flags);
         } catch (SyscallException e) {
-            if (attempt < BUSY_RETRIES && "EBUSY".equals(Errno.name(e.errno()))) {
+            if (attempt < BUSY_RETRIES && e.errno() == Errno.EBUSY) {
                 try {
                     Thread.sleep(Math.min(1 << attempt, 16));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+                    throw ErrnoExceptions.fromSyscall(e, "unmount " + target, target.toString());
                 }
                 return unmountOnce(where, flags, attempt + 1);
             }
-            throw Errors.fromSyscall(e, "unmount " + target, target.toString());
+            throw ErrnoExceptions.fromSyscall(e, "unmount " + target, target.toString());
         }
     }
 

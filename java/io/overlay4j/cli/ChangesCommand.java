@@ -11,13 +11,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * {@code diff} and {@code export}: what an upper directory changed against its lower layers, as
  * docker diff lines or as an OCI layer tar; the layers named as mount names them.
  */
-final class ChangesCommand {
+final class ChangesCommand implements Command {
     static final String DIFF_HELP = String.join("\n",
             "usage: diff [-o lowerdir=A:B,upperdir=U[,userxattr]] [--lowerdir DIR]... [--image-layer DIR]...",
             "            [--upperdir DIR]",
@@ -52,12 +53,31 @@ final class ChangesCommand {
     boolean debug;
     private String text;
 
-    private ChangesCommand(boolean export) {
+    /** export: the tar; otherwise the diff lines. */
+    ChangesCommand(boolean export) {
         this.export = export;
     }
 
-    static ChangesCommand parse(String command, List<String> args) throws UsageException {
-        ChangesCommand c = new ChangesCommand(command.equals("export"));
+    @Override
+    public List<String> names() {
+        return Collections.singletonList(export ? "export" : "diff");
+    }
+
+    @Override
+    public String summary() {
+        return export ? "those changes as an OCI tar" : "what an upper dir changed";
+    }
+
+    @Override
+    public int run(List<String> args, Console console) throws UsageException, IOException {
+        ChangesCommand c = parse(export, args);
+        console.debug |= c.debug;
+        return c.execute(console.out);
+    }
+
+    private static ChangesCommand parse(boolean export, List<String> args) throws UsageException {
+        String command = export ? "export" : "diff";
+        ChangesCommand c = new ChangesCommand(export);
         OptionScanner scan = new OptionScanner(args, c.export ? "of" : "o", LONG_OPTIONS.split(" "));
         List<Path> lowers = new ArrayList<>();
         List<Path> imageLayers = new ArrayList<>();
@@ -122,7 +142,7 @@ final class ChangesCommand {
         return c;
     }
 
-    int run(PrintStream out) throws IOException {
+    private int execute(PrintStream out) throws IOException {
         if (text != null) {
             out.print(text);
             return Main.OK;

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * The walkthrough overlay4j grew from, narrated: two lower layers, an upper and
  * a work directory, and what reads, writes and deletes through the merged view do.
  */
-final class Demo {
+final class Demo implements Command {
     static final String HELP = String.join("\n",
             "usage: demo [--keep | --wait] [DIR]",
             "",
@@ -37,15 +37,21 @@ final class Demo {
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
 
-    private final PrintStream out;
-    /** --debug among the demo's options: Main then prints stack traces. */
-    boolean debug;
+    private PrintStream out;
 
-    Demo(PrintStream out) {
-        this.out = out;
+    @Override
+    public List<String> names() {
+        return java.util.Arrays.asList("demo");
     }
 
-    int run(List<String> args) throws Exception {
+    @Override
+    public String summary() {
+        return "the union-filesystem walkthrough, narrated";
+    }
+
+    @Override
+    public int run(List<String> args, Console console) throws Exception {
+        out = console.out;
         OptionScanner scan = new OptionScanner(args, "", "--keep", "--wait", "--help", "--debug");
         boolean keep = false;
         boolean wait = false;
@@ -60,7 +66,7 @@ final class Demo {
             } else if (option.equals("--wait")) {
                 wait = true;
             } else if (option.equals("--debug")) {
-                debug = true;
+                console.debug = true;
             } else if (scan.option() != null || dir != null) {
                 throw new UsageException("demo takes [--keep | --wait] and at most one DIR; try demo --help");
             } else {

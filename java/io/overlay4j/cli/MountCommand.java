@@ -3,6 +3,7 @@ package io.overlay4j.cli;
 import io.overlay4j.MountStrategy;
 import io.overlay4j.Overlay;
 import io.overlay4j.OverlayMount;
+import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.MountTable;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +24,20 @@ import java.util.Set;
  * {@code mount}: mount(8)'s command line for an overlay, unchanged, plus overlay4j's own
  * flags. Without operands or layers it lists the overlay mounts as mount(8) lists them.
  */
-final class MountCommand {
+final class MountCommand implements Command {
+    /** --strategy's words: MountStrategy's constants, lowercase. */
+    private static final List<String> STRATEGIES = new ArrayList<>();
+
+    static {
+        for (MountStrategy s : MountStrategy.values()) {
+            STRATEGIES.add(s.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     static final String HELP = String.join("\n",
             "usage: mount [-t overlay] [-o OPTIONS]... [-rwvnsic] [SOURCE] TARGET",
             "       mount [--lowerdir DIR]... [--image-layer DIR]... [--upperdir DIR] [--workdir DIR]",
-            "             [--read-only] [--strategy fd|string|legacy] TARGET",
+            "             [--read-only] [--strategy " + String.join("|", STRATEGIES) + "] TARGET",
             "       mount [-l] [-t overlay]      list the overlay mounts as mount(8) does",
             "",
             "Takes mount(8)'s command line for an overlay unchanged: options before or after the",
@@ -80,9 +91,24 @@ final class MountCommand {
     /** Set when the command line only asks for help or the version: print this instead. */
     String text;
 
-    private MountCommand() {
+    @Override
+    public List<String> names() {
+        return Arrays.asList("mount");
     }
 
+    @Override
+    public String summary() {
+        return "mount an overlay";
+    }
+
+    @Override
+    public int run(List<String> args, Console console) throws IOException, UsageException {
+        MountCommand c = parse(args);
+        console.debug |= c.debug;
+        return c.execute(console.out);
+    }
+
+    /** The command line read into a new command, ready to {@link #execute}. */
     static MountCommand parse(List<String> args) throws UsageException {
         MountCommand c = new MountCommand();
         OptionScanner scan = new OptionScanner(args, "ot", LONG_OPTIONS.split(" "));
@@ -237,11 +263,13 @@ final class MountCommand {
         try {
             return MountStrategy.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--strategy must be fd, string or legacy, not '" + name + "'");
+            int last = STRATEGIES.size() - 1;
+            throw new UsageException("--strategy must be " + String.join(", ", STRATEGIES.subList(0, last)) + " or "
+                    + STRATEGIES.get(last) + ", not '" + name + "'");
         }
     }
 
-    int run(PrintStream out) throws IOException {
+    int execute(PrintStream out) throws IOException {
         if (text != null) {
             out.print(text);
             return Main.OK;
@@ -280,7 +308,7 @@ final class MountCommand {
      * no name can fake a line).
      */
     private static void list(PrintStream out) throws IOException {
-        for (MountTable.Entry e : MountTable.overlays()) {
+        for (MountTable.Entry e : MountTable.overlays(Kernel.system())) {
             List<String> merged = new ArrayList<>();
             boolean ro = false;
             for (String part : (e.mountOptions + "," + new String(e.superOptions, StandardCharsets.ISO_8859_1))

@@ -1,6 +1,7 @@
 package io.overlay4j.cli;
 
 import io.overlay4j.Overlay;
+import io.overlay4j.internal.MountFlag;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,21 +22,6 @@ import java.util.List;
  * every other option goes to the overlay.
  */
 final class MountOptions {
-    /** mount(8)'s flag words: the one that sets the flag, the one that clears it. */
-    private enum Flag {
-        RDONLY("ro", "rw"), NOSUID("nosuid", "suid"), NODEV("nodev", "dev"), NOEXEC("noexec", "exec"),
-        NOATIME("noatime", "atime"), RELATIME("relatime", "norelatime"), STRICTATIME("strictatime", "nostrictatime"),
-        NODIRATIME("nodiratime", "diratime"), NOSYMFOLLOW("nosymfollow", "symfollow");
-
-        final String on;
-        final String off;
-
-        Flag(String on, String off) {
-            this.on = on;
-            this.off = off;
-        }
-    }
-
     /**
      * Words mount(8) keeps to itself (fstab, helper and user options) and never passes to the
      * kernel; "defaults" sets nothing in libmount, and silent/loud only quiet the kernel's log.
@@ -47,7 +33,7 @@ final class MountOptions {
             "slave", "rslave", "unbindable", "runbindable");
     private static final List<String> SELINUX = Arrays.asList("context", "fscontext", "defcontext", "rootcontext");
 
-    private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+    private final EnumSet<MountFlag> flags = EnumSet.noneOf(MountFlag.class);
     private final List<Path> lowers = new ArrayList<>();
     private final List<Path> data = new ArrayList<>();
     private boolean lowerdirSeen;
@@ -102,11 +88,11 @@ final class MountOptions {
             case "user":
             case "users":
                 // What mount(8) implies for them; a later exec, suid or dev still wins.
-                flags.addAll(EnumSet.of(Flag.NOSUID, Flag.NODEV, Flag.NOEXEC));
+                flags.addAll(EnumSet.of(MountFlag.NOSUID, MountFlag.NODEV, MountFlag.NOEXEC));
                 break;
             case "owner":
             case "group":
-                flags.addAll(EnumSet.of(Flag.NOSUID, Flag.NODEV));
+                flags.addAll(EnumSet.of(MountFlag.NOSUID, MountFlag.NODEV));
                 break;
             case "remount":
             case "bind":
@@ -129,12 +115,12 @@ final class MountOptions {
 
     /** Applies a flag word; false when option is none. */
     private boolean flag(String option) {
-        for (Flag f : Flag.values()) {
-            if (option.equals(f.on)) {
+        for (MountFlag f : MountFlag.values()) {
+            if (option.equals(f.word)) {
                 flags.add(f);
                 return true;
             }
-            if (option.equals(f.off)) {
+            if (option.equals(f.clearedBy)) {
                 flags.remove(f);
                 return true;
             }
@@ -172,30 +158,30 @@ final class MountOptions {
         if (namesLayers()) {
             builder.lowerdirs(lowers).datadirs(data);
         }
-        if (flags.contains(Flag.RDONLY)) {
+        if (flags.contains(MountFlag.RDONLY)) {
             builder.readOnly();
         }
-        if (flags.contains(Flag.NOSUID)) {
+        if (flags.contains(MountFlag.NOSUID)) {
             builder.nosuid();
         }
-        if (flags.contains(Flag.NODEV)) {
+        if (flags.contains(MountFlag.NODEV)) {
             builder.nodev();
         }
-        if (flags.contains(Flag.NOEXEC)) {
+        if (flags.contains(MountFlag.NOEXEC)) {
             builder.noexec();
         }
-        if (flags.contains(Flag.NODIRATIME)) {
+        if (flags.contains(MountFlag.NODIRATIME)) {
             builder.nodiratime();
         }
-        if (flags.contains(Flag.NOSYMFOLLOW)) {
+        if (flags.contains(MountFlag.NOSYMFOLLOW)) {
             builder.nosymfollow();
         }
         // Whatever their order, the kernel lets strictatime win over noatime, and noatime over relatime.
-        if (flags.contains(Flag.STRICTATIME)) {
+        if (flags.contains(MountFlag.STRICTATIME)) {
             builder.strictatime();
-        } else if (flags.contains(Flag.NOATIME)) {
+        } else if (flags.contains(MountFlag.NOATIME)) {
             builder.noatime();
-        } else if (flags.contains(Flag.RELATIME)) {
+        } else if (flags.contains(MountFlag.RELATIME)) {
             builder.relatime();
         }
     }

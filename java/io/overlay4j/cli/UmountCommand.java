@@ -1,24 +1,24 @@
 package io.overlay4j.cli;
 
-import io.overlay4j.ErrnoException;
 import io.overlay4j.MountInfo;
 import io.overlay4j.Mounts;
 import io.overlay4j.UnmountOption;
+import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Errors;
+import io.overlay4j.internal.Kernel;
 import io.overlay4j.internal.Layers;
 import io.overlay4j.internal.PathBytes;
+import io.overlay4j.internal.Refusal;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.ToIntFunction;
 
 /** {@code umount}: umount(8)'s command line, unchanged, for one or more targets. */
-final class UmountCommand {
+final class UmountCommand implements Command {
     static final String HELP = String.join("\n",
             "usage: umount [-lfvqncid] [-t overlay] TARGET...",
             "",
@@ -48,10 +48,25 @@ final class UmountCommand {
     boolean debug;
     private String text;
 
-    private UmountCommand() {
+    @Override
+    public List<String> names() {
+        return Arrays.asList("umount", "unmount");
     }
 
-    static UmountCommand parse(List<String> args) throws UsageException {
+    @Override
+    public String summary() {
+        return "unmount mount points";
+    }
+
+    /** Unmounts each target; a failure is reported and the others are still tried. */
+    @Override
+    public int run(List<String> args, Console console) throws UsageException {
+        UmountCommand c = parse(args);
+        console.debug |= c.debug;
+        return c.execute(console);
+    }
+
+    private static UmountCommand parse(List<String> args) throws UsageException {
         UmountCommand c = new UmountCommand();
         OptionScanner scan = new OptionScanner(args, "tO", LONG_OPTIONS.split(" "));
         while (scan.next()) {
@@ -122,26 +137,25 @@ final class UmountCommand {
         return c;
     }
 
-    /** Unmounts each target; report prints a failure and gives its exit code. */
-    int run(PrintStream out, PrintStream err, ToIntFunction<Exception> report) {
+    private int execute(Console console) {
         if (text != null) {
-            out.print(text);
+            console.out.print(text);
             return Main.OK;
         }
         int exit = Main.OK;
         for (Path target : targets) {
             try {
                 // Overlays only: overlay4j never unmounts a mount it did not make the kind of.
-                MountInfo overlay = overlayOn(target).<IOException>orElseThrow(() -> Errors.precheck("EINVAL", "umount2",
+                MountInfo overlay = overlayOn(target).<Refusal>orElseThrow(() -> Errors.precheck(Errno.EINVAL, "umount2",
                         target.toString(), "unmount " + target, target + " is not an overlay "
                                 + "mount point; overlay4j unmounts overlays only (use umount(8) for other mounts)"));
                 Mounts.unmount(overlay, options.toArray(new UnmountOption[0]));
                 if (verbose) { // on stderr, as umount(8) says it
-                    Arguments.println(err, "umount: " + Arguments.display(overlay.target()) + " ("
+                    Arguments.println(console.err, "umount: " + Arguments.display(overlay.target()) + " ("
                             + Arguments.escape(overlay.source()) + ") unmounted");
                 }
             } catch (Exception e) {
-                int code = quiet && notMounted(e) ? Main.FAILED : report.applyAsInt(e);
+                int code = quiet && notMounted(e) ? Main.FAILED : console.report(e);
                 exit = exit == Main.OK ? code : exit;
             }
         }
@@ -149,15 +163,15 @@ final class UmountCommand {
     }
 
     private static boolean notMounted(Exception e) {
-        return e instanceof ErrnoException && "EINVAL".equals(((ErrnoException) e).errnoName());
+        return Main.errno(e) == Errno.EINVAL;
     }
 
     /**
      * The overlay mounted on top of target, if any (never used to unmount by name: its mount ID
      * is). A target that cannot be resolved is reported as what it is (missing, not a directory).
      */
-    private static Optional<MountInfo> overlayOn(Path target) throws IOException {
-        byte[] real = PathBytes.of(Layers.resolve(target, "target", "unmount " + target).path);
+    private static Optional<MountInfo> overlayOn(Path target) throws IOException, Refusal {
+        byte[] real = PathBytes.of(Layers.resolve(Kernel.system(), target, "target", "unmount " + target).path);
         MountInfo top = null;
         for (MountInfo m : Mounts.overlays()) {
             if (Arrays.equals(PathBytes.of(m.target()), real)) {

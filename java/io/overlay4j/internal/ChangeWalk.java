@@ -47,6 +47,7 @@ public final class ChangeWalk {
     private final String otherNs;
     private final List<LowerDir> lowers = new ArrayList<>();
     private final List<LowerDir> dataLayers = new ArrayList<>();
+    private final Kernel kernel;
     private final Sink sink;
     private final String action;
     /** Unchanged directories on the way down, passed to the sink only when something below them changes. */
@@ -56,7 +57,9 @@ public final class ChangeWalk {
      * @param userxattr whether overlayfs keeps its xattrs in user.overlay.* (else trusted.overlay.*)
      * @param action what the caller does, for messages ("read the changes of /u")
      */
-    public ChangeWalk(List<byte[]> lowerdirs, List<byte[]> datadirs, boolean userxattr, Sink sink, String action) {
+    public ChangeWalk(Kernel kernel, List<byte[]> lowerdirs, List<byte[]> datadirs, boolean userxattr, Sink sink,
+            String action) {
+        this.kernel = kernel;
         this.ns = userxattr ? "user.overlay." : "trusted.overlay.";
         this.otherNs = userxattr ? "trusted.overlay." : "user.overlay.";
         for (byte[] d : lowerdirs) {
@@ -70,10 +73,10 @@ public final class ChangeWalk {
     }
 
     /** Walks the upper directory upper (absolute, canonical). */
-    public void run(byte[] upper) throws IOException {
+    public void run(byte[] upper) throws IOException, Refusal {
         LayerEntry root = describe(upper);
         if (root == null || !root.isDirectory()) {
-            throw Errors.precheck(root == null ? "ENOENT" : "ENOTDIR", "open", PathBytes.decode(upper), action,
+            throw Errors.precheck(root == null ? Errno.ENOENT : Errno.ENOTDIR, "open", PathBytes.decode(upper), action,
                     "the upperdir " + PathBytes.decode(upper) + (root == null ? " is gone" : " is no directory"));
         }
         checkNamespace(root, upper);
@@ -81,7 +84,7 @@ public final class ChangeWalk {
     }
 
     private void walk(byte[] path, byte[] upper, List<LowerDir> before, List<LowerDir> source, boolean full)
-            throws IOException {
+            throws IOException, Refusal {
         List<LayerEntry> entries = upper == null ? Collections.<LayerEntry>emptyList() : read(upper);
         if (!full) {
             for (LayerEntry e : entries) {
@@ -116,7 +119,7 @@ public final class ChangeWalk {
     }
 
     /** An entry of the upper in a directory the overlay merges with the lower one at the same path. */
-    private void diff(byte[] parent, byte[] upperParent, List<LowerDir> before, LayerEntry e) throws IOException {
+    private void diff(byte[] parent, byte[] upperParent, List<LowerDir> before, LayerEntry e) throws IOException, Refusal {
         checkNamespace(e, join(upperParent, e.name));
         byte[] path = join(parent, e.name);
         byte[] upper = join(upperParent, e.name);
@@ -156,7 +159,7 @@ public final class ChangeWalk {
 
     /** An entry of a directory walked in full; upper is null for one only a lower layer has. */
     private void whole(byte[] parent, byte[] upper, List<LowerDir> before, List<LowerDir> source, byte[] name,
-            LayerEntry e) throws IOException {
+            LayerEntry e) throws IOException, Refusal {
         if (upper != null) {
             checkNamespace(e, upper);
         }
@@ -187,7 +190,7 @@ public final class ChangeWalk {
 
     /** A non-directory of the upper: its bytes are its own, or a lower file's when it is a metacopy. */
     private void emitFile(byte[] path, Kind kind, LayerEntry e, byte[] upper, List<LowerDir> source, byte[] name)
-            throws IOException {
+            throws IOException, Refusal {
         if (!e.isRegular()) {
             emit(path, kind, false, e, null, 0);
         } else if (e.xattr(ns + "metacopy") == null) {
@@ -195,7 +198,7 @@ public final class ChangeWalk {
         } else {
             Data d = data(source, name, e.xattr(ns + "redirect"));
             if (d == null) {
-                throw Errors.precheck("ENODATA", "lgetxattr", PathBytes.decode(upper), action, "the metacopy file "
+                throw Errors.precheck(Errno.ENODATA, "lgetxattr", PathBytes.decode(upper), action, "the metacopy file "
                         + PathBytes.decode(upper) + " has no data in any lower layer (its lower file is gone)");
             }
             emit(path, Kind.MODIFIED, false, e, d.path, d.size);
@@ -203,7 +206,7 @@ public final class ChangeWalk {
     }
 
     private void emit(byte[] path, Kind kind, boolean opaque, LayerEntry e, byte[] data, long size)
-            throws IOException {
+            throws IOException, Refusal {
         // The unchanged directories above, outermost first.
         List<Object[]> above = new ArrayList<>(pending);
         pending.clear();
@@ -214,7 +217,7 @@ public final class ChangeWalk {
     }
 
     /** The lower directories a directory renamed from redirect (absolute from the root, or a sibling's name) merges. */
-    private List<LowerDir> redirected(List<LowerDir> siblings, byte[] redirect) throws IOException {
+    private List<LowerDir> redirected(List<LowerDir> siblings, byte[] redirect) throws IOException, Refusal {
         if (redirect.length == 0 || redirect[0] != '/') {
             return lookup(siblings, redirect, true).dirs;
         }
@@ -229,7 +232,7 @@ public final class ChangeWalk {
      * The file whose bytes a regular file shows: the first regular file the lower directories have
      * under name (or under the metacopy's redirect), following metacopy files down; null when none.
      */
-    private Data data(List<LowerDir> dirs, byte[] name, byte[] redirect) throws IOException {
+    private Data data(List<LowerDir> dirs, byte[] name, byte[] redirect) throws IOException, Refusal {
         if (redirect != null && redirect.length > 0 && redirect[0] == '/') {
             return absoluteData(redirect, 0);
         }
@@ -255,7 +258,7 @@ public final class ChangeWalk {
     }
 
     /** An absolute metacopy redirect, looked up in the layers from index first down (data-only layers last). */
-    private Data absoluteData(byte[] redirect, int first) throws IOException {
+    private Data absoluteData(byte[] redirect, int first) throws IOException, Refusal {
         List<LowerDir> all = new ArrayList<>(lowers);
         all.addAll(dataLayers);
         for (LowerDir d : all.subList(Math.min(first, all.size()), all.size())) {
@@ -283,7 +286,7 @@ public final class ChangeWalk {
      * has it decides (a whiteout: nothing); for a directory, the directories of that and the
      * following layers merged with it, up to an opaque one or one that has no directory there.
      */
-    private Lookup lookup(List<LowerDir> dirs, byte[] name, boolean wantDirs) throws IOException {
+    private Lookup lookup(List<LowerDir> dirs, byte[] name, boolean wantDirs) throws IOException, Refusal {
         Lookup l = new Lookup();
         for (LowerDir d : dirs) {
             byte[] p = join(d.path, name);
@@ -331,11 +334,11 @@ public final class ChangeWalk {
      * Refuses an upper written by an overlay of the other xattr namespace: read with the wrong
      * one, its whiteouts, opaque directories and renames would go unseen.
      */
-    private void checkNamespace(LayerEntry e, byte[] path) throws IOException {
+    private void checkNamespace(LayerEntry e, byte[] path) throws IOException, Refusal {
         for (String key : new String[] {"opaque", "redirect", "metacopy", "whiteout", "origin"}) {
             if (e.xattr(otherNs + key) != null) {
                 boolean user = otherNs.startsWith("user");
-                throw Errors.precheck("EINVAL", "lgetxattr", PathBytes.decode(path), action, PathBytes.decode(path)
+                throw Errors.precheck(Errno.EINVAL, "lgetxattr", PathBytes.decode(path), action, PathBytes.decode(path)
                         + " has " + otherNs + key + ": the upper was written by an overlay " + (user ? "with"
                         : "without") + " the userxattr option; describe the overlay " + (user ? "with"
                         : "without") + " it (Builder.userxattr(" + user + "))");
@@ -343,22 +346,22 @@ public final class ChangeWalk {
         }
     }
 
-    private List<LayerEntry> read(byte[] dir) throws IOException {
+    private List<LayerEntry> read(byte[] dir) throws IOException, Refusal {
         try {
-            List<LayerEntry> entries = LayerEntry.parse(Jni.readDirectory(dir));
+            List<LayerEntry> entries = LayerEntry.parse(kernel.readDirectory(dir));
             entries.sort(BY_NAME);
             return entries;
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, action, PathBytes.decode(dir));
+            throw Errors.fromSyscall(e, action, PathBytes.decode(dir), null);
         }
     }
 
-    private LayerEntry describe(byte[] path) throws IOException {
+    private LayerEntry describe(byte[] path) throws IOException, Refusal {
         try {
-            byte[] blob = Jni.describe(path);
+            byte[] blob = kernel.describe(path);
             return blob == null ? null : LayerEntry.parse(blob).get(0);
         } catch (SyscallException e) {
-            throw Errors.fromSyscall(e, action, PathBytes.decode(path));
+            throw Errors.fromSyscall(e, action, PathBytes.decode(path), null);
         }
     }
 

@@ -16,7 +16,8 @@ public final class Directory {
     /** The magic number of the filesystem it is on (statfs f_type; 0: unknown). */
     public final long fsType;
 
-    private Directory(byte[] bytes, long[] resolved) {
+    /** resolved: device, inode, mount ID and filesystem magic, as {@link Jni#resolveDirectory} gives them. */
+    Directory(byte[] bytes, long[] resolved) {
         this.bytes = bytes;
         this.path = PathBytes.toPath(bytes);
         this.id = Arrays.copyOf(resolved, 3);
@@ -33,15 +34,5 @@ public final class Directory {
 
     public long mountId() {
         return id[2];
-    }
-
-    /**
-     * @throws SyscallException from open(2): ENOENT, ENOTDIR, EACCES, ELOOP ...; EXDEV when
-     *         the canonical name does not lead back to the directory (another mount namespace)
-     */
-    public static Directory resolve(byte[] path) throws SyscallException {
-        long[] resolved = new long[4];
-        byte[] canonical = Jni.resolveDirectory(path, resolved);
-        return new Directory(canonical, resolved);
     }
 }

@@ -1,16 +1,8 @@
 package io.overlay4j.internal;
 
-import io.overlay4j.OverlayAccessDeniedException;
-import io.overlay4j.OverlayFileSystemException;
-import io.overlay4j.OverlayFileSystemLoopException;
-import io.overlay4j.OverlayNoSuchFileException;
-import io.overlay4j.OverlayNotDirectoryException;
-
-import java.nio.file.FileSystemException;
-
 /**
- * Builds the public exceptions: the java.nio.file type that matches errno, and
- * a message that says what failed, why, and what to do.
+ * Words the failures overlay4j reports: what failed, why, and what to do, with the errno
+ * the kernel gave (or would give, for a check made before the syscall).
  */
 public final class Errors {
     private static final String OWN_PREFIX = "overlay4j: ";
@@ -22,25 +14,18 @@ public final class Errors {
      * A failed syscall.
      *
      * @param action what the caller asked for, e.g. "mount overlay on /srv/merged"
-     * @param file the path to report by getFile() when the syscall names none
+     * @param file the path to report when the syscall names none
+     * @param diagnosis when not null, what overlay4j found that explains an EINVAL the kernel gave no words for
      */
-    public static FileSystemException fromSyscall(SyscallException e, String action, String file) {
-        return fromSyscall(e, action, file, null);
-    }
-
-    /**
-     * As {@link #fromSyscall(SyscallException, String, String)}; diagnosis, when not null, is
-     * what overlay4j found that explains an EINVAL the kernel gave no words for.
-     */
-    public static FileSystemException fromSyscall(SyscallException e, String action, String file, String diagnosis) {
-        String name = Errno.name(e.errno());
+    public static Refusal fromSyscall(SyscallException e, String action, String file, String diagnosis) {
+        int errno = e.errno();
         StringBuilder why = new StringBuilder();
         String path = e.path();
         why.append(e.operation());
         if (path != null) {
             why.append(' ').append(path);
         }
-        why.append(": ").append(Errno.describe(e.errno()));
+        why.append(": ").append(Errno.describe(errno));
         boolean explained = false;
         for (String line : e.kernelMessages()) {
             // The C core's own lines ("overlay4j: ...") speak for themselves.
@@ -48,38 +33,24 @@ public final class Errors {
             why.append(ours ? "; " : "; the kernel says: ").append(ours ? line.substring(OWN_PREFIX.length()) : line);
             explained = true;
         }
-        String hint = diagnosis != null && !explained && "EINVAL".equals(name) ? diagnosis
-                : Hints.forFailure(e.operation(), name, explained);
+        String hint = diagnosis != null && !explained && errno == Errno.EINVAL ? diagnosis
+                : Hints.forFailure(e.operation(), errno, explained);
         if (hint != null) {
             why.append("; ").append(hint);
         }
-        return create(name, e.errno(), e.operation(), path != null ? path : file, action + " failed: " + why);
+        return refusal(errno, e.operation(), path != null ? path : file, action + " failed: " + why);
     }
 
     /**
      * A check made before the syscall, reported with the errno the kernel would give.
      *
-     * @param errnoName e.g. "EINVAL"
+     * @param errno e.g. {@link Errno#EINVAL}
      */
-    public static FileSystemException precheck(String errnoName, String operation, String file, String action,
-            String why) {
-        return create(errnoName, Errno.value(errnoName), operation, file, action + " failed: " + why);
+    public static Refusal precheck(int errno, String operation, String file, String action, String why) {
+        return refusal(errno, operation, file, action + " failed: " + why);
     }
 
-    private static FileSystemException create(String name, int errno, String operation, String file, String text) {
-        String message = text + " (" + name + ", errno " + errno + ")";
-        switch (name) {
-            case "ENOENT":
-                return new OverlayNoSuchFileException(file, message, errno, name, operation);
-            case "EPERM":
-            case "EACCES":
-                return new OverlayAccessDeniedException(file, message, errno, name, operation);
-            case "ENOTDIR":
-                return new OverlayNotDirectoryException(file, message, errno, name, operation);
-            case "ELOOP":
-                return new OverlayFileSystemLoopException(file, message, errno, name, operation);
-            default:
-                return new OverlayFileSystemException(file, message, errno, name, operation);
-        }
+    private static Refusal refusal(int errno, String operation, String file, String text) {
+        return new Refusal(errno, operation, file, text + " (" + Errno.name(errno) + ", errno " + errno + ")");
     }
 }

@@ -7,19 +7,6 @@ import java.lang.annotation.Native;
  * {@code javac -h} generates; the shim checks them against the core's at compile time.
  */
 public final class Jni {
-    @Native public static final int MOUNT_RDONLY = 0x01;
-    @Native public static final int MOUNT_NOSUID = 0x02;
-    @Native public static final int MOUNT_NODEV = 0x04;
-    @Native public static final int MOUNT_NOEXEC = 0x08;
-    @Native public static final int MOUNT_NOATIME = 0x10;
-    @Native public static final int MOUNT_RELATIME = 0x20;
-    @Native public static final int MOUNT_NODIRATIME = 0x40;
-    @Native public static final int MOUNT_STRICTATIME = 0x80;
-    @Native public static final int MOUNT_NOSYMFOLLOW = 0x200;
-    /** Target and layer paths are canonical: refuse symbolic links swapped in since (ELOOP). */
-    @Native public static final int MOUNT_STRICT_PATHS = 0x100;
-    @Native public static final int FLAGS_UNKNOWN = 0xffffffff;
-
     @Native public static final int UNMOUNT_FORCE = 0x01;
     @Native public static final int UNMOUNT_DETACH = 0x02;
     @Native public static final int UNMOUNT_EXPIRE = 0x04;
@@ -42,8 +29,8 @@ public final class Jni {
     /**
      * Mounts the overlay spec (see {@link OverlaySpec}) on target, which must still be the
      * directory targetId (device, inode, mount ID) names; returns the new mount's ID (0: unknown)
-     * and puts its never-reused ID (0: unknown) into made[0] and the MOUNT_* flags it has into
-     * made[1] ({@link #FLAGS_UNKNOWN}: not known).
+     * and puts its never-reused ID (0: unknown) into made[0] and the {@link MountFlag} bits it has into
+     * made[1] ({@link MountFlag#UNKNOWN}: not known).
      */
     static native long mount(byte[] spec, int flags, byte[] target, long[] targetId, int strategy, long[] made)
             throws SyscallException;

@@ -4,10 +4,7 @@ package io.overlay4j.internal;
 final class JniKernel implements Kernel {
     static final JniKernel INSTANCE = new JniKernel();
 
-    private static final Log LOG = Log.get(JniKernel.class);
-
     private final MountedOverlays overlays = new MountedOverlays(this);
-    private volatile int best;
 
     private JniKernel() {
     }
@@ -59,24 +56,59 @@ final class JniKernel implements Kernel {
     }
 
     @Override
+    public Directory resolveDirectory(byte[] path) throws SyscallException {
+        long[] resolved = new long[4];
+        byte[] canonical = Jni.resolveDirectory(path, resolved);
+        return new Directory(canonical, resolved);
+    }
+
+    @Override
+    public byte[] formatOptions(byte[] spec) {
+        return Jni.formatOptions(spec);
+    }
+
+    @Override
+    public byte[] decodeMountinfo(byte[] line) {
+        return Jni.decodeMountinfo(line);
+    }
+
+    @Override
+    public int errnoValue(String name) {
+        return Jni.errnoValue(name);
+    }
+
+    @Override
+    public byte[] readDirectory(byte[] dir) throws SyscallException {
+        return Jni.readDirectory(dir);
+    }
+
+    @Override
+    public byte[] describe(byte[] path) throws SyscallException {
+        return Jni.describe(path);
+    }
+
+    @Override
+    public String errnoName(int errno) {
+        return Jni.errnoName(errno);
+    }
+
+    @Override
+    public byte[] strerror(int errno) {
+        return Jni.strerror(errno);
+    }
+
+    @Override
     public MountedOverlays mountedOverlays() {
         return overlays;
     }
 
-    /** Probed once per class loader, however many threads ask first. */
+    /**
+     * Cached by the C core (o4j_probe_strategy), not here: it is the one place every caller of
+     * the core shares, and it alone knows when a probe could not ask (no privilege yet), an
+     * answer it does not keep.
+     */
     @Override
     public int bestStrategy() {
-        int b = best;
-        if (b == 0) {
-            synchronized (this) {
-                b = best;
-                if (b == 0) {
-                    b = Jni.probeStrategy();
-                    best = b;
-                    LOG.debug("probed the kernel: best mount strategy code {} (1 fd, 2 string, 3 legacy)", b);
-                }
-            }
-        }
-        return b;
+        return Jni.probeStrategy();
     }
 }

@@ -2,7 +2,6 @@ package io.overlay4j.internal;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -36,7 +35,8 @@ public final class Layers {
         this.workdir = workdir;
     }
 
-    public static Layers check(List<Path> lowers, List<Path> data, Path upper, Path work) throws IOException {
+    public static Layers check(Kernel kernel, List<Path> lowers, List<Path> data, Path upper, Path work)
+            throws IOException, Refusal {
         if (lowers.isEmpty()) {
             throw invalid(null, "no lowerdir given; an overlay needs at least one lower directory"
                     + (data.isEmpty() ? "" : " before its data-only layers"));
@@ -56,24 +56,24 @@ public final class Layers {
         List<Layer> layers = new ArrayList<>(lowers.size() + 2);
         List<Directory> canonicalLowers = new ArrayList<>(lowers.size());
         for (int i = 0; i < lowers.size(); i++) {
-            Layer l = new Layer("lowerdir " + (i + 1), lowers.get(i), true);
+            Layer l = new Layer(kernel, "lowerdir " + (i + 1), lowers.get(i), true);
             layers.add(l);
             canonicalLowers.add(l.dir);
         }
         List<Directory> canonicalData = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
-            Layer l = new Layer("datadir " + (i + 1), data.get(i), true);
+            Layer l = new Layer(kernel, "datadir " + (i + 1), data.get(i), true);
             layers.add(l);
             canonicalData.add(l.dir);
         }
         Layer upperLayer = null;
         Layer workLayer = null;
         if (upper != null) {
-            upperLayer = new Layer("upperdir", upper, false);
+            upperLayer = new Layer(kernel, "upperdir", upper, false);
             layers.add(upperLayer);
         }
         if (work != null) {
-            workLayer = new Layer("workdir", work, false);
+            workLayer = new Layer(kernel, "workdir", work, false);
             layers.add(workLayer);
         }
         checkNoOverlap(layers);
@@ -84,7 +84,7 @@ public final class Layers {
                 throw invalid(work.toString(), incompatible);
             }
         }
-        checkFilesystems(layers);
+        checkFilesystems(kernel, layers);
         return new Layers(canonicalLowers, canonicalData, upperLayer == null ? null : upperLayer.dir,
                 workLayer == null ? null : workLayer.dir);
     }
@@ -108,9 +108,9 @@ public final class Layers {
         final boolean lower;
         final String key;
 
-        Layer(String role, Path given, boolean lower) throws IOException {
+        Layer(Kernel kernel, String role, Path given, boolean lower) throws Refusal {
             this.role = role;
-            this.dir = resolve(given, role, BUILD);
+            this.dir = resolve(kernel, given, role, BUILD);
             this.path = dir.path;
             this.lower = lower;
             String s = PathBytes.key(dir.bytes);
@@ -123,7 +123,7 @@ public final class Layers {
      * order every directory's descendants follow it contiguously, so a stack of the
      * current ancestors is enough.
      */
-    private static void checkNoOverlap(List<Layer> layers) throws IOException {
+    private static void checkNoOverlap(List<Layer> layers) throws Refusal {
         List<Layer> sorted = new ArrayList<>(layers);
         sorted.sort(BY_KEY);
         Deque<Layer> ancestors = new ArrayDeque<>();
@@ -141,7 +141,7 @@ public final class Layers {
         }
     }
 
-    private static FileSystemException overlap(Layer first, Layer second, Layer outer) {
+    private static Refusal overlap(Layer first, Layer second, Layer outer) {
         Layer inner = outer == first ? second : first;
         boolean same = first.key.equals(second.key);
         String what = same ? first.role + " and " + second.role + " are the same directory " + first.path
@@ -156,11 +156,11 @@ public final class Layers {
             return invalid(file, what + "; writes through the overlay would change that lower layer underneath "
                     + "it, which overlayfs leaves undefined: put " + inner.role + " outside every lowerdir");
         }
-        return Errors.precheck("ELOOP", OPERATION, file, BUILD, what + "; the kernel refuses layers that are "
+        return Errors.precheck(Errno.ELOOP, OPERATION, file, BUILD, what + "; the kernel refuses layers that are "
                 + "the same directory or nested inside each other");
     }
 
-    private static void checkSameMount(Directory upper, Directory work) throws IOException {
+    private static void checkSameMount(Directory upper, Directory work) throws Refusal {
         if (upper.device() != work.device()) {
             throw invalid(work.path.toString(), "upperdir " + upper.path + " and workdir " + work.path + " are on "
                     + "different filesystems; overlayfs needs both on the same one");
@@ -194,7 +194,7 @@ public final class Layers {
      * filesystem, or on an overlay that is itself stacked on an overlay (the kernel stacks
      * filesystems at most 2 deep: FILESYSTEM_MAX_STACK_DEPTH).
      */
-    private static void checkFilesystems(List<Layer> layers) throws IOException {
+    private static void checkFilesystems(Kernel kernel, List<Layer> layers) throws IOException, Refusal {
         List<MountTable.Entry> table = null;
         for (Layer l : layers) {
             String generated = GENERATED.get(l.dir.fsType);
@@ -207,9 +207,9 @@ public final class Layers {
                 continue;
             }
             if (table == null) {
-                table = MountTable.overlays();
+                table = MountTable.overlays(kernel);
             }
-            String stacked = stackedOn(table, l.dir.mountId());
+            String stacked = stackedOn(kernel, table, l.dir.mountId());
             if (stacked != null) {
                 throw invalid(l.dir.path.toString(), l.role + " " + l.dir.path + " is on " + stacked + "; the "
                         + "kernel stacks overlays at most 2 deep, so an overlay on it cannot be mounted: use its "
@@ -223,7 +223,7 @@ public final class Layers {
      * overlay too; else null. Its layers are named by the mount table; they are only
      * looked at, never mounted.
      */
-    private static String stackedOn(List<MountTable.Entry> table, long mountId) {
+    private static String stackedOn(Kernel kernel, List<MountTable.Entry> table, long mountId) {
         for (MountTable.Entry e : table) {
             if (e.mountId != mountId) {
                 continue;
@@ -235,7 +235,7 @@ public final class Layers {
             }
             for (byte[] layer : layers) {
                 try {
-                    Directory d = Directory.resolve(layer);
+                    Directory d = kernel.resolveDirectory(layer);
                     // An overlay mounted over its own lowerdir covers that name: what is seen there is
                     // the overlay itself, not its layer, which tells nothing.
                     if (d.fsType == OVERLAYFS_MAGIC && d.mountId() != mountId) {
@@ -279,50 +279,51 @@ public final class Layers {
      * Refuses to mount an upperdir without a workdir (such an overlay describes layers whose
      * changes can be read, but overlayfs cannot mount it).
      */
-    public static void checkMountable(Path upper, Path work) throws IOException {
+    public static void checkMountable(Path upper, Path work) throws Refusal {
         if (upper != null && work == null) {
             throw invalid(upper.toString(), "upperdir " + upper + " given without workdir; overlayfs needs an empty "
                     + "workdir on the same filesystem as upperdir to mount it (changes() and exportChanges() need none)");
         }
     }
 
-    private static FileSystemException invalid(String file, String why) {
-        return Errors.precheck("EINVAL", OPERATION, file, BUILD, why);
+    private static Refusal invalid(String file, String why) {
+        return Errors.precheck(Errno.EINVAL, OPERATION, file, BUILD, why);
     }
 
     /**
      * p opened as a directory: absolute, symbolic links resolved, with its identity; a
-     * typed exception naming role when that fails.
+     * refusal naming role when that fails.
      */
-    public static Directory resolve(Path p, String role, String action) throws IOException {
+    public static Directory resolve(Kernel kernel, Path p, String role, String action) throws Refusal {
         try {
-            return Directory.resolve(PathBytes.of(PathBytes.check(p, role)));
+            return kernel.resolveDirectory(PathBytes.of(PathBytes.check(p, role)));
         } catch (SyscallException e) {
-            String name = Errno.name(e.errno());
-            String why;
-            switch (name) {
-                case "ENOENT":
-                    why = " does not exist; create it or fix the path";
-                    break;
-                case "ENOTDIR":
-                    why = " is not a directory";
-                    break;
-                case "EACCES":
-                    why = " cannot be resolved: permission denied on it or a parent directory";
-                    break;
-                case "ELOOP":
-                    why = " cannot be resolved: too many levels of symbolic links";
-                    break;
-                case "EXDEV":
-                    why = " is not reachable here by its own name: it lies in another mount namespace (reached "
-                            + "through /proc/PID/root or a descriptor from another process) or under a mount that "
-                            + "covers it now; overlay4j mounts only directories whose canonical path leads back to "
-                            + "them: give a path in this process's mount namespace";
-                    break;
-                default:
-                    why = " cannot be opened: " + Errno.describe(e.errno());
-            }
-            throw Errors.precheck(name, OPERATION, p.toString(), action, role + " " + p.toAbsolutePath() + why);
+            int errno = e.errno();
+            throw Errors.precheck(errno, OPERATION, p.toString(), action, role + " " + p.toAbsolutePath()
+                    + unresolved(errno));
         }
+    }
+
+    /** Why a directory could not be resolved, after its name. */
+    private static String unresolved(int errno) {
+        if (errno == Errno.ENOENT) {
+            return " does not exist; create it or fix the path";
+        }
+        if (errno == Errno.ENOTDIR) {
+            return " is not a directory";
+        }
+        if (errno == Errno.EACCES) {
+            return " cannot be resolved: permission denied on it or a parent directory";
+        }
+        if (errno == Errno.ELOOP) {
+            return " cannot be resolved: too many levels of symbolic links";
+        }
+        if (errno == Errno.EXDEV) {
+            return " is not reachable here by its own name: it lies in another mount namespace (reached "
+                    + "through /proc/PID/root or a descriptor from another process) or under a mount that "
+                    + "covers it now; overlay4j mounts only directories whose canonical path leads back to "
+                    + "them: give a path in this process's mount namespace";
+        }
+        return " cannot be opened: " + Errno.describe(errno);
     }
 }

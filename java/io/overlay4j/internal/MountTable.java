@@ -32,13 +32,13 @@ public final class MountTable {
     private MountTable() {
     }
 
-    public static List<Entry> overlays() throws IOException {
+    public static List<Entry> overlays(Kernel kernel) throws IOException {
         byte[] table = Files.readAllBytes(Paths.get("/proc/self/mountinfo"));
         List<Entry> entries = new ArrayList<>();
         for (int start = 0, end; start < table.length; start = end + 1) {
             end = indexOf(table, (byte) '\n', start);
             if (contains(table, start, end, OVERLAY_FIELD)) {
-                byte[] decoded = Jni.decodeMountinfo(Arrays.copyOfRange(table, start, end));
+                byte[] decoded = kernel.decodeMountinfo(Arrays.copyOfRange(table, start, end));
                 if (decoded != null) {
                     entries.add(parse(decoded));
                 }
@@ -51,8 +51,8 @@ public final class MountTable {
      * The overlay with this mount ID, or null. The kernel reuses the IDs of mounts that are
      * gone, so an ID alone does not say it is the same mount: compare more of the entry.
      */
-    public static Entry byId(long mountId) throws IOException {
-        for (Entry e : overlays()) {
+    public static Entry byId(Kernel kernel, long mountId) throws IOException {
+        for (Entry e : overlays(kernel)) {
             if (e.mountId == mountId) {
                 return e;
             }
@@ -61,55 +61,55 @@ public final class MountTable {
     }
 
     /** Whether the overlay with this mount ID is mounted on target (its bytes). */
-    public static boolean isAt(long mountId, byte[] target) throws IOException {
-        Entry e = byId(mountId);
+    public static boolean isAt(Kernel kernel, long mountId, byte[] target) throws IOException {
+        Entry e = byId(kernel, mountId);
         return e != null && Arrays.equals(e.target, target);
     }
 
-    /** Reads the entries of o4j_decode_mountinfo: tag, 4-byte big-endian length, bytes. */
+    /** Reads the entries of o4j_decode_mountinfo: tag ({@link EntryTag}), 4-byte big-endian length, bytes. */
     static Entry parse(byte[] blob) {
         Entry e = new Entry();
         String key = null;
-        for (int at = 0; at + 5 <= blob.length;) {
+        for (int at = 0; at + EntryTag.HEADER <= blob.length;) {
             int length = (blob[at + 1] & 0xff) << 24 | (blob[at + 2] & 0xff) << 16 | (blob[at + 3] & 0xff) << 8
                     | blob[at + 4] & 0xff;
-            byte[] value = Arrays.copyOfRange(blob, at + 5, at + 5 + length);
+            byte[] value = Arrays.copyOfRange(blob, at + EntryTag.HEADER, at + EntryTag.HEADER + length);
             switch (blob[at]) {
-                case 'I':
+                case EntryTag.MOUNT_ID:
                     e.mountId = Long.parseLong(text(value));
                     break;
-                case 'T':
+                case EntryTag.TARGET:
                     e.target = value;
                     break;
-                case 'M':
+                case EntryTag.MOUNT_OPTIONS:
                     e.mountOptions = text(value);
                     break;
-                case 'S':
+                case EntryTag.SOURCE:
                     e.source = value;
                     break;
-                case 'R':
+                case EntryTag.SUPER_OPTIONS:
                     e.superOptions = value;
                     break;
-                case 'L':
+                case EntryTag.LOWERDIR:
                     e.lowerdirs.add(value);
                     break;
-                case 'D':
+                case EntryTag.DATADIR:
                     e.datadirs.add(value);
                     break;
-                case 'U':
+                case EntryTag.UPPERDIR:
                     e.upperdir = value;
                     break;
-                case 'W':
+                case EntryTag.WORKDIR:
                     e.workdir = value;
                     break;
-                case 'O':
+                case EntryTag.OPTION:
                     key = text(value);
                     e.options.put(key, null);
                     break;
-                default: // 'V', the value of the option before it
+                default: // EntryTag.VALUE, the value of the option before it
                     e.options.put(key, text(value));
             }
-            at += 5 + length;
+            at += EntryTag.HEADER + length;
         }
         return e;
     }

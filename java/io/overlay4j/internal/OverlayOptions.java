@@ -1,6 +1,5 @@
 package io.overlay4j.internal;
 
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -126,7 +125,7 @@ public final class OverlayOptions {
             + "Builder.userxattr(false) keeps it off)";
 
     /** Combinations the kernel would refuse (or silently ignore) with only a line in dmesg. */
-    public static void checkAll(Map<String, String> options, boolean hasUpper) throws IOException {
+    public static void checkAll(Map<String, String> options, boolean hasUpper) throws Refusal {
         if (options.containsKey("volatile") && !hasUpper) {
             throw invalid("option volatile needs an upperdir: it only skips syncing writes to the upper layer");
         }
@@ -156,7 +155,7 @@ public final class OverlayOptions {
         }
     }
 
-    private static IOException invalid(String why) {
-        return Errors.precheck("EINVAL", "mount", null, "build overlay", why);
+    private static Refusal invalid(String why) {
+        return Errors.precheck(Errno.EINVAL, "mount", null, "build overlay", why);
     }
 }

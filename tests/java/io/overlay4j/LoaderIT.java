@@ -283,7 +283,7 @@ class LoaderIT {
                 .getBytes(StandardCharsets.UTF_8));
         Path lib = tmp.resolve("liboverlay4j-other.so");
         List<String> gcc = new ArrayList<>(Arrays.asList("gcc", "-shared", "-fPIC", "-o", lib.toString(),
-                "-I" + include, "-Iinclude", "-Inative", "-I" + jdk.resolve("include"),
+                "-I" + include, "-Itarget/native/include", "-Iinclude", "-Inative", "-I" + jdk.resolve("include"),
                 "-I" + jdk.resolve("include/linux")));
         try (Stream<Path> sources = Files.list(Paths.get("native"))) {
             sources.filter(p -> p.toString().endsWith(".c")).forEach(p -> gcc.add(p.toString()));

@@ -4,12 +4,16 @@ import io.overlay4j.internal.Errno;
 import io.overlay4j.internal.Directory;
 import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.MountFlag;
 import io.overlay4j.internal.SyscallException;
 import io.overlay4j.testing.RecordingLogger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.AdditionalAnswers;
 import org.mockito.ArgumentCaptor;
+import org.mockito.Mockito;
+import org.mockito.stubbing.Answer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +26,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +47,8 @@ import static org.mockito.Mockito.when;
 
 /** The facade's own logic, with the kernel mocked: no mounts are made here. */
 class OverlayTest {
+    private static final List<String> LOOKUPS = Arrays.asList("resolveDirectory", "formatOptions", "decodeMountinfo",
+            "errnoValue", "errnoName", "strerror");
     @TempDir
     Path tmp;
     Kernel kernel;
@@ -54,7 +61,10 @@ class OverlayTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        kernel = mock(Kernel.class);
+        // The C core's own lookups stay real: these tests are about the facade's calls to the kernel.
+        Answer<Object> real = AdditionalAnswers.delegatesTo(Kernel.system());
+        kernel = mock(Kernel.class, inv -> LOOKUPS.contains(inv.getMethod().getName()) ? real.answer(inv)
+                : Mockito.RETURNS_DEFAULTS.answer(inv));
         when(kernel.bestStrategy()).thenReturn(MountStrategy.FD.code);
         when(kernel.mount(any(), anyInt(), any(), anyInt(), any())).thenReturn(4242L);
         a = Files.createDirectory(tmp.resolve("a"));
@@ -109,7 +119,7 @@ class OverlayTest {
         OverlayMount m = ov.mount(target);
         ArgumentCaptor<byte[]> spec = ArgumentCaptor.forClass(byte[].class);
         ArgumentCaptor<Directory> dest = ArgumentCaptor.forClass(Directory.class);
-        verify(kernel).mount(spec.capture(), eq(Jni.MOUNT_RDONLY | Jni.MOUNT_STRICT_PATHS), dest.capture(),
+        verify(kernel).mount(spec.capture(), eq(MountFlag.RDONLY.bit | MountFlag.STRICT_PATHS), dest.capture(),
                 eq(MountStrategy.FD.code), any());
         assertEquals("L" + a.toRealPath() + "|L" + b.toRealPath() + "|U" + upper.toRealPath() + "|W"
                 + work.toRealPath() + "|Oindex|Voff|Ouserxattr|", spec(spec.getValue()));

@@ -338,7 +338,7 @@ public final class Bench {
     }
 
     private Map<String, String> probe(String java, String cp, String mode, Scenario s, Path preload) throws Exception {
-        List<String> cmd = new ArrayList<>(Arrays.asList(java, "-cp", cp, "io.overlay4j.OverheadProbe", mode,
+        List<String> cmd = new ArrayList<>(Arrays.asList(java, "-cp", cp, OverheadProbe.class.getName(), mode,
                 s.target.toString()));
         for (Path l : s.lowers) {
             cmd.add(l.toString());

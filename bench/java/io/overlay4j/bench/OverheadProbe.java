@@ -1,6 +1,14 @@
-package io.overlay4j;
+package io.overlay4j.bench;
 
+import io.overlay4j.KernelSeam;
+import io.overlay4j.MountStrategy;
+import io.overlay4j.Overlay;
+import io.overlay4j.internal.Directory;
+import io.overlay4j.internal.Jni;
 import io.overlay4j.internal.Kernel;
+import io.overlay4j.internal.MountFlag;
+import io.overlay4j.internal.MountedOverlays;
+import io.overlay4j.internal.SyscallException;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -10,17 +18,18 @@ import java.util.List;
 
 /**
  * Child JVM of bench/run: the cost of a cycle with the kernel taken out.
- * "java" mode: a Kernel that does nothing, so only the Java facade runs.
+ * "java" mode: a Kernel whose syscalls do nothing, so only the Java facade runs (directories are
+ * still resolved and options formatted by the shim, as in build()).
  * "jni" mode: the real shim, run under LD_PRELOAD stand-ins for every syscall the
  * cycle makes (bench/fake_syscalls.c), so the Java facade, the JNI layer and the C
  * core run, not the kernel.
  * Prints key=value lines.
  */
 public final class OverheadProbe {
+    private static final Kernel SYSTEM = Kernel.system();
     private static final Kernel NOTHING = new Kernel() {
-        public long mount(byte[] spec, int flags, io.overlay4j.internal.Directory target, int strategy,
-                long[] made) {
-            made[1] = flags & ~io.overlay4j.internal.Jni.MOUNT_STRICT_PATHS;
+        public long mount(byte[] spec, int flags, Directory target, int strategy, long[] made) {
+            made[1] = flags & ~MountFlag.STRICT_PATHS;
             return 1;
         }
 
@@ -32,7 +41,7 @@ public final class OverheadProbe {
             return -1;
         }
 
-        public long attach(int detached, io.overlay4j.internal.Directory target, int flags, long[] made) {
+        public long attach(int detached, Directory target, int flags, long[] made) {
             return 1;
         }
 
@@ -54,12 +63,44 @@ public final class OverheadProbe {
             return null;
         }
 
-        public io.overlay4j.internal.MountedOverlays mountedOverlays() {
+        public Directory resolveDirectory(byte[] path) throws SyscallException {
+            return SYSTEM.resolveDirectory(path);
+        }
+
+        public byte[] formatOptions(byte[] spec) {
+            return SYSTEM.formatOptions(spec);
+        }
+
+        public byte[] decodeMountinfo(byte[] line) {
+            return SYSTEM.decodeMountinfo(line);
+        }
+
+        public int errnoValue(String name) {
+            return SYSTEM.errnoValue(name);
+        }
+
+        public String errnoName(int errno) {
+            return SYSTEM.errnoName(errno);
+        }
+
+        public byte[] strerror(int errno) {
+            return SYSTEM.strerror(errno);
+        }
+
+        public MountedOverlays mountedOverlays() {
             return null;
         }
 
+        public byte[] readDirectory(byte[] dir) throws SyscallException {
+            return SYSTEM.readDirectory(dir);
+        }
+
+        public byte[] describe(byte[] path) throws SyscallException {
+            return SYSTEM.describe(path);
+        }
+
         public int bestStrategy() {
-            return MountStrategy.LEGACY.code;
+            return Jni.STRATEGY_LEGACY;
         }
     };
 
@@ -73,10 +114,8 @@ public final class OverheadProbe {
         for (int i = 2; i < args.length; i++) {
             lowers.add(Paths.get(args[i]));
         }
-        Overlay.Builder b = Overlay.builder().lowerdirs(lowers).strategy(MountStrategy.LEGACY);
-        if (!jni) {
-            b.kernel(NOTHING);
-        }
+        Overlay.Builder b = (jni ? Overlay.builder() : KernelSeam.builder(NOTHING)).lowerdirs(lowers)
+                .strategy(MountStrategy.LEGACY);
         Overlay ov = b.build();
         int n = 200_000;
         double[] prepared = new double[5];
@@ -105,7 +144,7 @@ public final class OverheadProbe {
             for (int round = -2; round < built.length; round++) {
                 long start = System.nanoTime();
                 for (int i = 0; i < m; i++) {
-                    Overlay.builder().lowerdirs(lowers).strategy(MountStrategy.LEGACY).kernel(NOTHING).build()
+                    KernelSeam.builder(NOTHING).lowerdirs(lowers).strategy(MountStrategy.LEGACY).build()
                             .mount(target).close();
                 }
                 if (round >= 0) {
