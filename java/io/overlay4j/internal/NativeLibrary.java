@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -144,6 +145,9 @@ final class NativeLibrary {
                 shim = classpathResource(resource);
                 recorded = classpathResource(resource + ".crc32");
             }
+        } catch (ZipException e) {
+            // ZipFile checks no entry's CRC, but a damaged deflate stream fails to inflate.
+            throw failure(resource + " is corrupted (" + e.getMessage() + "); replace the jar", e);
         } catch (IOException e) {
             throw failure("cannot read " + resource + ": " + e, e);
         }
