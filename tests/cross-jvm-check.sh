@@ -43,15 +43,18 @@ if [ ! -e "$root/.complete" ]; then
     apt=(-o Dir::Etc::sourcelist="$dir/apt/sources.list" -o Dir::Etc::sourceparts=-
          -o Dir::State::Lists="$dir/apt/lists" -o Dir::Cache="$dir/apt/cache" -o Dir::State::status=/dev/null
          -o APT::Architecture="$debian" -o APT::Architectures="$debian" -o APT::Sandbox::User=root -q)
-    apt-get "${apt[@]}" update
+    # A mirror caught mid-sync fails one index (bookworm-security's, say) while the others serve: the
+    # download below still needs a JRE from what was fetched, or it fails.
+    apt-get "${apt[@]}" update || echo "$me: an index failed to download; going on with the others" >&2
     # What the JRE needs to start and run the CLI; its other dependencies (fonts, cups, ...) are for AWT.
     (cd "$dir/debs" && apt-get "${apt[@]}" download openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g)
   fi
   rm -rf "$root"
   mkdir -p "$root"
   for deb in "$dir"/debs/*_"$debian".deb; do dpkg -x "$deb" "$root"; done
-  # Absolute symlinks into /etc (jvm.cfg among them) are resolved by the host kernel: point them into the tree.
-  find "$root/usr/lib/jvm" -type l -lname '/*' | while read -r link; do
+  # Absolute symlinks (jvm.cfg into /etc; ppc64el's /lib64/ld64.so.2, the loader qemu starts) are resolved
+  # by the host kernel: point them into the tree.
+  find "$root" -type l -lname '/*' | while read -r link; do
     target=$(readlink "$link")
     if [ -e "$root$target" ]; then ln -sfn "$root$target" "$link"; fi
   done
