@@ -80,11 +80,10 @@ struct o4j_overlay {
     const char *source;
 };
 
-/* What a mount call did: on success, the canonical path it mounted on; on
- * failure, the errno, the syscall that returned it, the path that call was given
- * and what the kernel wrote to the fs-context log ("e overlay: ..." lines). */
+/* What a mount call did: on success, the new mount's IDs and flags; on failure,
+ * the errno, the syscall that returned it, the path that call was given and what
+ * the kernel wrote to the fs-context log ("e overlay: ..." lines). */
 struct o4j_result {
-    char target[4096]; /* on success: the target, absolute, symbolic links resolved */
     unsigned long long mount_id; /* on success: the new mount's ID (statx STATX_MNT_ID), as mountinfo shows it */
     unsigned long long mount_uid; /* on success: its ID that is never reused (STATX_MNT_ID_UNIQUE, Linux 6.8+);
                                      0 where the kernel has none */
@@ -103,7 +102,7 @@ struct o4j_result {
  * (target_id, ov's ids): -ESTALE when it is another directory now. When the
  * mount fails after the kernel created workdir/work or workdir/index, those are
  * removed again if they did not exist before. Returns 0 or -errno; res (may be
- * NULL) tells the canonical target or which step failed. */
+ * NULL) tells the new mount's IDs or which step failed. */
 int o4j_mount(const struct o4j_overlay *ov, const char *target, const struct o4j_id *target_id,
               enum o4j_strategy strategy, struct o4j_result *res);
 

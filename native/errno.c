@@ -13,7 +13,7 @@
 
 struct errno_name {
     int num;
-    const char *name;
+    char name[16]; /* in place, not a pointer: no relocation per entry in each shim; ENOTRECOVERABLE is the longest */
 };
 
 #define E(x) {x, #x},

@@ -690,7 +690,6 @@ static int mount_legacy(const struct attempt *a, const char *target)
 
 static void reset_result(struct o4j_result *e)
 {
-    e->target[0] = '\0';
     e->mount_id = 0;
     e->mount_uid = 0;
     e->flags_seen = O4J_FLAGS_UNKNOWN;
@@ -706,15 +705,9 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     struct attempt a = {sys, ov, res ? res : &scratch, target, (ov->flags & O4J_MOUNT_STRICT_PATHS) != 0, -1, 1, 1};
     struct o4j_result *e = a.e;
     char fdname[32];
-    ssize_t n = 0;
     int rc, tfd;
 
     reset_result(e);
-    if (strategy == O4J_STRATEGY_AUTO) {
-        int probed = o4j_probe_with(sys);
-
-        strategy = probed < 0 ? O4J_STRATEGY_LEGACY : (enum o4j_strategy)probed;
-    }
     if (strategy < O4J_STRATEGY_FD || strategy > O4J_STRATEGY_LEGACY) {
         errno = EINVAL;
         return fail(e, "mount", NULL);
@@ -725,14 +718,9 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     if ((tfd = open_dir(&a, "target", target, target_id, O_PATH)) < 0)
         return -e->err;
     fd_name(tfd, fdname);
-    /* A strict target is canonical already; otherwise ask the kernel for its name. */
-    if (!a.strict)
-        n = sys->readlink(fdname, e->target, sizeof e->target - 1);
-    e->target[n > 0 ? n : 0] = '\0';
     if (ov->workdir) {
         if ((a.wfd = open_dir(&a, "workdir", ov->workdir, ov->work_id, O_RDONLY)) < 0) {
             sys->close(tfd);
-            e->target[0] = '\0';
             return -e->err;
         }
         note_workdir(&a);
@@ -741,7 +729,7 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
         char probe[1];
 
         /* mount(2) on the opened directory through its /proc name; without /proc, on the path. */
-        rc = mount_legacy(&a, n > 0 || sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target);
+        rc = mount_legacy(&a, sys->readlink(fdname, probe, sizeof probe) >= 0 ? fdname : target);
         if (e->path == fdname)
             e->path = target; /* name the caller's target, and not a buffer about to go away */
         if (!rc)
@@ -752,10 +740,6 @@ int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, cons
     if (a.wfd >= 0)
         sys->close(a.wfd);
     sys->close(tfd);
-    if (rc)
-        e->target[0] = '\0';
-    else if (n <= 0)
-        snprintf(e->target, sizeof e->target, "%s", target);
     return rc;
 }
 
@@ -802,10 +786,8 @@ int o4j_attach_with(const struct o4j_sys *sys, int fd, const char *target, const
         rc = fail(a.e, "open_tree", NULL);
     else if (sys->move_mount(clone, "", tfd, "", O4J_MOVE_MOUNT_F_EMPTY_PATH | O4J_MOVE_MOUNT_T_EMPTY_PATH))
         rc = fail(a.e, "move_mount", target);
-    if (!rc) {
+    if (!rc)
         record_mount(sys, clone, "", a.e);
-        snprintf(a.e->target, sizeof a.e->target, "%s", target);
-    }
     if (clone >= 0)
         sys->close(clone); /* an attached clone stays mounted; a failed one is freed */
     sys->close(tfd);

@@ -49,6 +49,7 @@ struct o4j_dirent {
 
 extern const struct o4j_sys o4j_sys_linux;
 
+/* strategy: FD, STRING or LEGACY (o4j_mount resolves AUTO); anything else is EINVAL. */
 int o4j_mount_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, const char *target,
                    const struct o4j_id *target_id, enum o4j_strategy strategy, struct o4j_result *res);
 int o4j_detach_with(const struct o4j_sys *sys, const struct o4j_overlay *ov, enum o4j_strategy strategy,

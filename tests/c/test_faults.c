@@ -198,10 +198,8 @@ static void every_failure_cleans_up(void)
                     if (f.calls[st] <= nth) {
                         CHECK(rc == 0); /* the step was not called that often: success */
                         CHECK(f.mounted == 1);
-                        CHECK_STR(e.target, "/canonical/t");
                         CHECK(e.mount_id == 77);
                     } else {
-                        CHECK(e.target[0] == '\0');
                         CHECK(rc == -errs[k]);
                         CHECK(e.err == errs[k]);
                         CHECK_STR(e.op, names[st]);

@@ -110,7 +110,6 @@ static void reports_missing_lowerdir(enum o4j_strategy s)
     CHECK(o4j_mount(&ov, merged, NULL, s, &e) == -ENOENT);
     CHECK(e.err == ENOENT);
     CHECK_STR(e.op, s == O4J_STRATEGY_FD ? "open" : s == O4J_STRATEGY_STRING ? "fsconfig" : "mount");
-    CHECK(e.target[0] == '\0');
     if (s == O4J_STRATEGY_STRING)
         CHECK_STR(e.path, missing);
 }
@@ -159,8 +158,7 @@ static void resolves_directories_and_targets(void)
     CHECK(o4j_resolve_dir(dots, &dotted) == 0);
     CHECK_STR(dotted.path, merged);
     CHECK(o4j_resolve_dir(merged, &parent) == 0);
-    CHECK(o4j_mount(&ov, link, NULL, O4J_STRATEGY_AUTO, &r) == 0);
-    CHECK_STR(r.target, merged); /* the canonical target, not the link */
+    CHECK(o4j_mount(&ov, link, NULL, O4J_STRATEGY_AUTO, &r) == 0); /* on the directory the link names */
     CHECK(o4j_resolve_dir(merged, &mounted) == 0);
     if (mount_ids_reported()) {
         CHECK(mounted.id.mount_id != parent.id.mount_id);
@@ -182,16 +180,36 @@ static void resolves_directories_and_targets(void)
     CHECK(o4j_mount(&ov, file, NULL, O4J_STRATEGY_AUTO, &r) == -ENOTDIR);
     CHECK_STR(r.op, "open");
 
-    /* Strict paths: a symbolic link anywhere is refused, for the target and for layers. */
+    /* Strict paths: a symbolic link as the target is refused (for layers: strict_paths_refuse_linked_layers). */
     ov.flags = O4J_MOUNT_STRICT_PATHS;
     CHECK(o4j_mount(&ov, link, NULL, O4J_STRATEGY_AUTO, &r) == -ELOOP);
     CHECK_STR(r.path, link);
-    lowers[1] = link;
-    CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_FD, &r) == -ELOOP || o4j_probe_strategy() != O4J_STRATEGY_FD);
-    lowers[1] = l2;
     CHECK(o4j_mount(&ov, merged, NULL, O4J_STRATEGY_AUTO, &r) == 0);
-    CHECK_STR(r.target, merged);
     CHECK(o4j_unmount(merged, 0) == 0);
+    unlink(link);
+}
+
+/* Strict paths: a symbolic link given as a validated layer is refused, on each strategy (STRING and
+ * LEGACY open the layers whose identity they check; FD opens every layer). */
+static void strict_paths_refuse_linked_layers(enum o4j_strategy s)
+{
+    char link[96];
+    struct o4j_dir d1, d2;
+    struct o4j_id ids[2];
+    const char *lowers[] = {l1, link};
+    struct o4j_overlay ov = {lowers, 2, NULL, NULL, NULL, 0, O4J_MOUNT_STRICT_PATHS, 0, ids, NULL, NULL, NULL};
+    struct o4j_result r;
+    int rc;
+
+    snprintf(link, sizeof link, "%s/link-to-lower2", root);
+    CHECK(symlink(l2, link) == 0);
+    CHECK(o4j_resolve_dir(l1, &d1) == 0 && o4j_resolve_dir(link, &d2) == 0);
+    ids[0] = d1.id;
+    ids[1] = d2.id; /* the link leads to the very directory validated: only the link is wrong */
+    CHECK((rc = o4j_mount(&ov, merged, NULL, s, &r)) == -ELOOP);
+    CHECK_STR(r.path, link);
+    if (rc == 0)
+        o4j_unmount(merged, 0);
     unlink(link);
 }
 
@@ -482,6 +500,9 @@ int main(void)
     best = o4j_probe_strategy();
     CHECK(best >= O4J_STRATEGY_FD && best <= O4J_STRATEGY_LEGACY);
     printf("probed strategy: %d\n", best);
+    /* Said, not passed quietly: here (valgrind, qemu-user, Linux < 6.13) FD's own tests do not run. */
+    if (best != O4J_STRATEGY_FD)
+        printf("SKIP the fd strategy's tests: this kernel (or emulator) has no fsconfig FSCONFIG_SET_FD\n");
     for (int s = best; s <= O4J_STRATEGY_LEGACY; s++) {
         mounts_read_write((enum o4j_strategy)s);
         mounts_read_only((enum o4j_strategy)s);
@@ -491,6 +512,7 @@ int main(void)
         swapped_directory_is_refused((enum o4j_strategy)s);
         shows_the_source((enum o4j_strategy)s);
         attaches_a_detached_overlay_twice((enum o4j_strategy)s);
+        strict_paths_refuse_linked_layers((enum o4j_strategy)s);
     }
     if (best <= O4J_STRATEGY_STRING)
         reports_kernel_words();

@@ -494,12 +494,8 @@ public final class Overlay {
         return s;
     }
 
-    /**
-     * Extra options given to the builder, in order; a flag maps to null.
-     *
-     * @return the extra options, unmodifiable
-     */
-    public Map<String, String> extraOptions() {
+    /** Extra options given to the builder, in order; a flag maps to null. For Downgrades: options() is the API. */
+    Map<String, String> extraOptions() {
         return options;
     }
 

@@ -17,13 +17,13 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -38,8 +38,9 @@ final class NativeLibrary {
     static final String PATH_PROPERTY = "overlay4j.native.path";
     static final String TMPDIR_PROPERTY = "overlay4j.tmpdir";
     static final String KEEP_PROPERTY = "overlay4j.native.keep";
-    static final List<String> PLATFORMS = Arrays.asList("linux-x86_64", "linux-aarch64");
     private static final String LIBRARY = "liboverlay4j.so";
+    /** The build's list of the platforms whose shim the jar carries, one a line (cmake/shims.sh). */
+    private static final String PLATFORMS = "io/overlay4j/native/platforms";
     /**
      * The name the shim is loaded under: it carries the package these classes are in, which a
      * shaded jar may have relocated, for the shim's JNI_OnLoad to bind its natives there.
@@ -66,8 +67,9 @@ final class NativeLibrary {
                 throw new UnsatisfiedLinkError("overlay4j: cannot load " + source + ": cannot read it (" + e + ")");
             }
         } else {
-            source = "io/overlay4j/native/" + platform() + "/" + LIBRARY;
-            shim = verified(source);
+            String platform = platform();
+            source = "io/overlay4j/native/" + platform + "/" + LIBRARY;
+            shim = verified(source, platform);
         }
         List<String> attempts = new ArrayList<>();
         List<Path> tried = new ArrayList<>();
@@ -126,8 +128,8 @@ final class NativeLibrary {
         return null;
     }
 
-    /** The resource's bytes, after comparing them with the CRC-32 the build recorded beside them. */
-    private static byte[] verified(String resource) {
+    /** The platform's shim, after comparing it with the CRC-32 the build recorded beside it. */
+    private static byte[] verified(String resource, String platform) {
         byte[] shim;
         byte[] recorded;
         String jar = jarFile();
@@ -143,11 +145,14 @@ final class NativeLibrary {
                 shim = classpathResource(resource);
                 recorded = classpathResource(resource + ".crc32");
             }
+        } catch (ZipException e) {
+            // ZipFile checks no entry's CRC, but a damaged deflate stream fails to inflate.
+            throw failure(resource + " is corrupted (" + e.getMessage() + "); replace the jar", e);
         } catch (IOException e) {
             throw failure("cannot read " + resource + ": " + e, e);
         }
         if (shim == null) {
-            throw failure("the jar has no " + resource, null);
+            throw failure("no shim for " + platform, null);
         }
         CRC32 crc = new CRC32();
         crc.update(shim, 0, shim.length);
@@ -323,17 +328,7 @@ final class NativeLibrary {
 
     /** The shim's directory name in the jar for the running platform, e.g. linux-x86_64. */
     static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        if (arch.equals("amd64") || arch.equals("x86_64")) {
-            arch = "x86_64";
-        } else if (arch.equals("arm64") || arch.equals("aarch64")) {
-            arch = "aarch64";
-        }
-        String platform = (os.startsWith("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
-        if (!PLATFORMS.contains(platform)) {
-            throw failure("no shim for " + platform, null);
-        }
+        String platform = platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
         if (Libc.isMusl()) {
             throw failure("this is a musl libc system (Alpine?) and the shims in the jar are built for glibc; "
                     + "musl is not supported out of the box: build the shim with musl-gcc from native/ and include/ "
@@ -342,16 +337,33 @@ final class NativeLibrary {
         return platform;
     }
 
+    /**
+     * linux-ARCH for os.name and os.arch. ARCH is the os.arch of a HotSpot JVM (riscv64, ppc64le, s390x,
+     * ...: cmake/architectures names them so), where JVMs differ the name the JDK's own build uses.
+     */
+    static String platform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        if (arch.equals("amd64")) {
+            arch = "x86_64";
+        } else if (arch.equals("arm64")) {
+            arch = "aarch64";
+        }
+        return (os.startsWith("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
+    }
+
     /** The platforms whose shim is in the jar: a build without a cross toolchain leaves some out. */
     private static String carried() {
-        List<String> found = new ArrayList<>();
-        for (String platform : PLATFORMS) {
-            if (NativeLibrary.class.getClassLoader().getResource("io/overlay4j/native/" + platform + "/" + LIBRARY)
-                    != null) {
-                found.add(platform);
+        try {
+            byte[] list = classpathResource(PLATFORMS);
+            if (list != null) {
+                String found = new String(list, StandardCharsets.US_ASCII).trim().replace('\n', ' ');
+                return found.isEmpty() ? "no platform" : String.join(", ", found.split(" "));
             }
+        } catch (IOException e) {
+            // said below
         }
-        return found.isEmpty() ? "no platform" : String.join(", ", found);
+        return "no platform (no " + PLATFORMS + ")";
     }
 
     private static UnsatisfiedLinkError failure(String why, Throwable cause) {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -216,9 +217,46 @@ class LoaderIT {
         return new java.lang.ref.WeakReference<>(loader);
     }
 
+    /**
+     * A jar corrupted on disk, the shim's compressed bytes changed in place: where its deflate stream no
+     * longer inflates, and where it inflates to other bytes (ZipFile checks no CRC; the loader does).
+     */
     @Test
-    void corruptedShimIsRefused() throws Exception {
-        Path bad = tmp.resolve("corrupted.jar");
+    void corruptedJarIsRefused() throws Exception {
+        byte[] good = Files.readAllBytes(jar);
+        int offset;
+        try (ZipFile in = new ZipFile(jar.toFile())) {
+            offset = (int) dataOffset(good, in.getEntry(SHIM));
+        }
+        byte[] header = good.clone();
+        header[offset] |= 0x06; // the first block's type: 3, which deflate does not have
+        byte[] middle = good.clone();
+        for (int i = 0; i < 16; i++) {
+            middle[offset + 4000 + i] ^= 0x5a;
+        }
+        for (byte[] bytes : Arrays.asList(header, middle)) {
+            Path bad = Files.write(tmp.resolve("corrupted.jar"), bytes);
+            finish(start(bad, new ArrayList<String>(), false)).assertRefused(SHIM + " is corrupted", "replace the jar");
+        }
+    }
+
+    /** Where entry's data starts: after its local header, whose name and extra field lengths are its own. */
+    private static long dataOffset(byte[] zip, ZipEntry entry) {
+        byte[] name = entry.getName().getBytes(StandardCharsets.UTF_8);
+        for (int at = 0; at + 30 + name.length < zip.length; at++) {
+            if (zip[at] == 'P' && zip[at + 1] == 'K' && zip[at + 2] == 3 && zip[at + 3] == 4
+                    && (zip[at + 26] & 0xff | (zip[at + 27] & 0xff) << 8) == name.length
+                    && Arrays.equals(name, Arrays.copyOfRange(zip, at + 30, at + 30 + name.length))) {
+                return at + 30 + name.length + (zip[at + 28] & 0xff | (zip[at + 29] & 0xff) << 8);
+            }
+        }
+        throw new AssertionError("no local header for " + entry.getName());
+    }
+
+    /** A well-formed jar whose shim is not the one the build recorded (another build's, say). */
+    @Test
+    void shimOfAnotherBuildIsRefused() throws Exception {
+        Path bad = tmp.resolve("mixed.jar");
         try (ZipFile in = new ZipFile(jar.toFile());
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
             for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements();) {
@@ -237,14 +275,18 @@ class LoaderIT {
 
     @Test
     void unknownArchitectureListsWhatIsSupported() throws Exception {
-        // The shims this jar carries: aarch64's only where the build had the cross toolchain.
-        boolean aarch64;
+        // The shims this jar carries: a cross-compiled one only where the build had its toolchain.
+        List<String> carried = new ArrayList<>(Collections.singletonList("linux-x86_64"));
         try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
-            aarch64 = j.getJarEntry(Architectures.AARCH64_SHIM) != null;
+            for (String arch : Architectures.cross()) {
+                if (j.getJarEntry(Architectures.shim(arch)) != null) {
+                    carried.add("linux-" + arch);
+                }
+            }
         }
+        Collections.sort(carried); // cmake/shims.sh lists them so
         run("-Dos.arch=sparcv9").assertRefused("no shim for linux-sparcv9",
-                "the jar carries shims for linux-x86_64" + (aarch64 ? ", linux-aarch64;" : ";"),
-                "-Doverlay4j.native.path=");
+                "the jar carries shims for " + String.join(", ", carried) + ";", "-Doverlay4j.native.path=");
     }
 
     @Test

@@ -15,13 +15,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.overlay4j.testing.Layout.read;
 import static io.overlay4j.testing.Layout.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,12 +179,17 @@ class MountTableIT extends MountTestBase {
     }
 
     @Test
-    void overlaysListsOnlyOverlays() throws IOException {
-        assertTrue(Mounts.overlays().stream().noneMatch(i -> i.target().startsWith(tmp)));
+    void overlaysListsOnlyOverlays() throws Exception {
+        Path other = Files.createDirectory(tmp.resolve("tmpfs"));
+        Processes.succeed("mount", "-t", "tmpfs", "o4j-not-an-overlay", other.toString());
         try (OverlayMount m = Overlay.builder().lowerdirs(l.lower1, l.lower2).build().mount(l.merged)) {
-            MountInfo info = info(m);
-            assertFalse(info.upperdir().isPresent());
-            assertNull(info.options().get("upperdir"));
+            Path root = tmp.toRealPath();
+            // The tmpfs beside it is in the mount table too, and not listed.
+            assertEquals(Arrays.asList(m.target()), Mounts.overlays().stream().map(MountInfo::target)
+                    .filter(t -> t.startsWith(root)).collect(Collectors.toList()));
+            assertFalse(info(m).upperdir().isPresent());
+        } finally {
+            Processes.succeed("umount", other.toString());
         }
     }
 }

@@ -109,9 +109,9 @@ class OddPathsIT {
         Overlay ov = Overlay.builder().lowerdirs(lowers).readOnly().strategy(strategy).build();
         try (OverlayMount m = ov.mount(target)) {
             assertEquals("0", read(target.resolve("f")));
-            assertEquals(lowers.size(), Mounts.overlays().stream().filter(i -> i.target().equals(m.target()))
-                    .findFirst().get().lowerdirs().size());
-            assertTrue(Mounts.overlays().stream().anyMatch(i -> i.mountOptions().contains("ro")));
+            MountInfo info = Mounts.overlays().stream().filter(i -> i.target().equals(m.target())).findFirst().get();
+            assertEquals(lowers.size(), info.lowerdirs().size());
+            assertTrue(info.mountOptions().contains("ro"), info.toString());
         }
     }
 }

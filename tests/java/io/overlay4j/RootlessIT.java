@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,9 +33,10 @@ class RootlessIT {
             String script = String.join(" && ",
                     java + " -jar " + jar + " mount -v -o lowerdir=" + l.lower1 + ":" + l.lower2 + ",upperdir=" + l.upper
                             + ",workdir=" + l.work + ",userxattr " + l.merged,
-                    "cat " + l.merged + "/same.txt",
+                    "echo \"same.txt: $(cat " + l.merged + "/same.txt)\"",
                     "echo written > " + l.merged + "/new.txt",
                     "rm " + l.merged + "/doomed.txt",
+                    "echo list:",
                     java + " -jar " + jar + " list",
                     java + " -jar " + jar + " umount " + l.merged);
             Processes.Result r = Processes.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -42,8 +44,11 @@ class RootlessIT {
             String out = r.output;
             assertEquals(Main.OK, r.exit, out);
             assertTrue(out.contains("mount: overlay mounted on " + l.merged + "."), out);
-            assertTrue(out.contains("lower1"), out);
-            assertTrue(out.contains(l.merged.toString()), "list shows the mount: " + out);
+            // Each line from its own step: the mount line names every path too.
+            assertTrue(out.contains("\nsame.txt: lower1\n"), "lower1 wins: " + out);
+            String list = out.substring(out.indexOf("\nlist:\n"));
+            assertTrue(Pattern.compile("(?m)^\\d+ +" + Pattern.quote(l.merged.toString()) + " +2 +"
+                    + Pattern.quote(l.upper.toString()) + "$").matcher(list).find(), "list shows the mount: " + out);
             assertEquals("written\n", Layout.read(l.upper.resolve("new.txt")));
             assertTrue(Files.exists(l.upper.resolve("doomed.txt"), LinkOption.NOFOLLOW_LINKS),
                     "a whiteout for the deleted lower file");
@@ -77,7 +82,9 @@ class RootlessIT {
             Processes.Result r = Processes.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     "unshare", "-Urm", "sh", "-c", script);
             assertEquals(Main.OK, r.exit, r.output);
-            assertTrue(r.output.contains(",userxattr"), "userxattr was added: " + r.output);
+            // The mount table's line for it: its super options, after " - overlay SOURCE ".
+            assertTrue(Pattern.compile("(?m)^.* " + Pattern.quote(l.merged.toString())
+                    + " .* - overlay \\S+ \\S*,userxattr(,|$)").matcher(r.output).find(), "userxattr was added: " + r.output);
             assertEquals("again\n", Layout.read(l.upper.resolve("sub/file")));
         } finally {
             Processes.succeed("rm", "-rf", dir.toString());
