@@ -198,7 +198,7 @@ public final class ChangeWalk {
                 throw Errors.precheck("ENODATA", "lgetxattr", PathBytes.decode(upper), action, "the metacopy file "
                         + PathBytes.decode(upper) + " has no data in any lower layer (its lower file is gone)");
             }
-            emit(path, Kind.MODIFIED, false, e, d.path, d.size);
+            emit(path, kind, false, e, d.path, d.size); // ADDED when renamed to a path no lower layer has
         }
     }
 

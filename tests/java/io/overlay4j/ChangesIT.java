@@ -129,6 +129,18 @@ class ChangesIT extends MountTestBase {
     }
 
     @Test
+    void aMetacopyFileRenamedToANewPathIsAdded() throws Exception {
+        Overlay ov = overlay("metacopy=on", "redirect_dir=on");
+        try (OverlayMount m = ov.mount(l.merged)) {
+            sh("chmod", "600", m.target().resolve("only2.txt").toString());
+            Files.move(m.target().resolve("only2.txt"), m.target().resolve("moved.txt"));
+        }
+        assertTrue(xattr(l.upper.resolve("moved.txt"), "trusted.overlay.metacopy") != null, "a metacopy copy-up");
+        assertEquals(Arrays.asList("A moved.txt", "D only2.txt"), lines(ov));
+        assertEquals("two", Layout.read(unpack(ov).resolve("moved.txt")));
+    }
+
+    @Test
     void aWhiteoutWithNothingBeneathIsNoChange() throws Exception {
         sh("mknod", l.upper.resolve("ghost").toString(), "c", "0", "0");
         sh("mknod", l.upper.resolve("doomed.txt").toString(), "c", "0", "0");
