@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * or none when opaque). A directory whose lower contents cannot be relied on at its own path (new,
  * opaque, renamed) is walked in full: everything the overlay shows in it is a change, what comes
  * from the lower layers included. The lower layers are read as overlayfs reads them: whiteouts
- * (both forms) and opaque directories in them count; redirects inside lower layers are not followed.
+ * (both forms), opaque directories and redirects in them count.
  */
 public final class ChangeWalk {
     /** Receives the changes, in walk order. */
@@ -215,11 +215,13 @@ public final class ChangeWalk {
 
     /** The lower directories a directory renamed from redirect (absolute from the root, or a sibling's name) merges. */
     private List<LowerDir> redirected(List<LowerDir> siblings, byte[] redirect) throws IOException {
-        if (redirect.length == 0 || redirect[0] != '/') {
-            return lookup(siblings, redirect, true).dirs;
-        }
-        List<LowerDir> dirs = lowers;
-        for (byte[] component : components(redirect)) {
+        return isAbsolute(redirect) ? fromRoot(redirect, 0) : lookup(siblings, redirect, true).dirs;
+    }
+
+    /** The lower directories at the absolute path, merged from the layer of index first down. */
+    private List<LowerDir> fromRoot(byte[] path, int first) throws IOException {
+        List<LowerDir> dirs = lowers.subList(Math.min(first, lowers.size()), lowers.size());
+        for (byte[] component : components(path)) {
             dirs = lookup(dirs, component, true).dirs;
         }
         return dirs;
@@ -230,7 +232,7 @@ public final class ChangeWalk {
      * under name (or under the metacopy's redirect), following metacopy files down; null when none.
      */
     private Data data(List<LowerDir> dirs, byte[] name, byte[] redirect) throws IOException {
-        if (redirect != null && redirect.length > 0 && redirect[0] == '/') {
+        if (redirect != null && isAbsolute(redirect)) {
             return absoluteData(redirect, 0);
         }
         byte[] n = redirect != null ? redirect : name;
@@ -247,8 +249,11 @@ public final class ChangeWalk {
                 return new Data(p, e.size);
             }
             byte[] next = e.xattr(ns + "redirect");
-            if (next != null && next.length > 0 && next[0] == '/') {
+            if (next != null && isAbsolute(next)) {
                 return absoluteData(next, d.layer + 1);
+            }
+            if (next != null) { // renamed in a lower layer that was an upper
+                n = next;
             }
         }
         return null;
@@ -258,8 +263,9 @@ public final class ChangeWalk {
     private Data absoluteData(byte[] redirect, int first) throws IOException {
         List<LowerDir> all = new ArrayList<>(lowers);
         all.addAll(dataLayers);
+        byte[] r = redirect;
         for (LowerDir d : all.subList(Math.min(first, all.size()), all.size())) {
-            byte[] p = concat(d.path, redirect);
+            byte[] p = concat(d.path, r);
             LayerEntry e = describe(p);
             if (e == null) {
                 continue;
@@ -271,8 +277,15 @@ public final class ChangeWalk {
             if (e.xattr(ns + "metacopy") == null) {
                 return new Data(p, e.size);
             }
-            if (next != null && next.length > 0 && next[0] == '/') {
+            if (next != null && isAbsolute(next)) {
                 return absoluteData(next, d.layer + 1);
+            }
+            if (next != null) { // a sibling of r
+                int slash = r.length - 1;
+                while (r[slash] != '/') {
+                    slash--;
+                }
+                r = concat(Arrays.copyOf(r, slash + 1), next);
             }
         }
         return null;
@@ -281,12 +294,14 @@ public final class ChangeWalk {
     /**
      * What the lower directories show under name, as overlayfs looks it up: the first layer that
      * has it decides (a whiteout: nothing); for a directory, the directories of that and the
-     * following layers merged with it, up to an opaque one or one that has no directory there.
+     * following layers merged with it, up to an opaque one or one that has no directory there;
+     * a directory's redirect decides the path looked up in the layers below it.
      */
     private Lookup lookup(List<LowerDir> dirs, byte[] name, boolean wantDirs) throws IOException {
         Lookup l = new Lookup();
+        byte[] n = name;
         for (LowerDir d : dirs) {
-            byte[] p = join(d.path, name);
+            byte[] p = join(d.path, n);
             LayerEntry e = describe(p);
             if (e == null) {
                 continue;
@@ -303,6 +318,15 @@ public final class ChangeWalk {
             l.dirs.add(new LowerDir(d.layer, p));
             if (e.isOpaque(ns)) {
                 return l;
+            }
+            // A lower layer that was an upper renamed this directory: the layers below merge its old path.
+            byte[] redirect = e.xattr(ns + "redirect");
+            if (redirect != null && isAbsolute(redirect)) {
+                l.dirs.addAll(fromRoot(redirect, d.layer + 1));
+                return l;
+            }
+            if (redirect != null) {
+                n = redirect;
             }
         }
         return l;
@@ -360,6 +384,10 @@ public final class ChangeWalk {
         } catch (SyscallException e) {
             throw Errors.fromSyscall(e, action, PathBytes.decode(path));
         }
+    }
+
+    private static boolean isAbsolute(byte[] redirect) {
+        return redirect.length > 0 && redirect[0] == '/';
     }
 
     private static List<byte[]> components(byte[] path) {

@@ -140,6 +140,38 @@ class ChangesIT extends MountTestBase {
         assertEquals("two", Layout.read(unpack(ov).resolve("moved.txt")));
     }
 
+    /**
+     * A lower layer that was an upper, with its renames: a directory renamed there merges the
+     * directory of its old path below, and a metacopy file renamed there has its data at its old path.
+     */
+    @Test
+    void aLowerThatWasAnUpperIsReadWithItsRedirects() throws Exception {
+        Files.createDirectories(l.lower2.resolve("dir"));
+        Layout.write(l.lower2.resolve("dir/g"), "data of g");
+        Layout.write(l.lower2.resolve("dir/h"), "h");
+        Layout.write(l.lower2.resolve("f"), "data of f");
+        Overlay stage = Overlay.builder().lowerdirs(l.lower2).upperdir(l.lower1)
+                .workdir(Files.createDirectory(tmp.resolve("stagework"))).option("metacopy", "on")
+                .option("redirect_dir", "on").build();
+        try (OverlayMount m = stage.mount(l.merged)) {
+            sh("chmod", "600", m.target().resolve("f").toString());
+            Files.move(m.target().resolve("f"), m.target().resolve("f1"));
+            sh("chmod", "640", m.target().resolve("dir/g").toString());
+            Files.move(m.target().resolve("dir"), m.target().resolve("dir1"));
+        }
+        Overlay ov = overlay("metacopy=on", "redirect_dir=on");
+        try (OverlayMount m = ov.mount(l.merged)) {
+            Layout.write(m.target().resolve("dir1/h"), "changed");
+            sh("chmod", "604", m.target().resolve("dir1/g").toString());
+            sh("chmod", "606", m.target().resolve("f1").toString());
+            Files.move(m.target().resolve("f1"), m.target().resolve("f2"));
+        }
+        assertEquals(Arrays.asList("C dir1/g", "C dir1/h", "D f1", "A f2"), lines(ov));
+        Path unpacked = unpack(ov);
+        assertEquals("data of g", Layout.read(unpacked.resolve("dir1/g")));
+        assertEquals("data of f", Layout.read(unpacked.resolve("f2")));
+    }
+
     @Test
     void aWhiteoutWithNothingBeneathIsNoChange() throws Exception {
         sh("mknod", l.upper.resolve("ghost").toString(), "c", "0", "0");
