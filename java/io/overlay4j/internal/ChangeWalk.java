@@ -41,6 +41,7 @@ public final class ChangeWalk {
                 boolean changed) throws IOException;
     }
 
+    private static final byte[] SLASH = {'/'};
     private static final Comparator<LayerEntry> BY_NAME = (a, b) -> compare(a.name, b.name);
 
     private final String ns;
@@ -133,6 +134,9 @@ public final class ChangeWalk {
             return;
         }
         byte[] redirect = e.xattr(ns + "redirect");
+        if (redirect != null && (Arrays.equals(redirect, e.name) || Arrays.equals(redirect, concat(SLASH, path)))) {
+            redirect = null; // renamed away and back: the kernel keeps the redirect, to where it is
+        }
         boolean wasDir = was.top != null && was.top.isDirectory();
         if (redirect != null || e.isOpaque(ns) || !wasDir) {
             // Renamed here, made opaque, or new: what the lower layers have at this path does not show.

@@ -173,6 +173,19 @@ class ChangesIT extends MountTestBase {
     }
 
     @Test
+    void aDirectoryRenamedAwayAndBackIsNoChange() throws Exception {
+        Files.createDirectories(l.lower2.resolve("old"));
+        Layout.write(l.lower2.resolve("old/f"), "f");
+        Overlay ov = overlay("redirect_dir=on");
+        try (OverlayMount m = ov.mount(l.merged)) {
+            Files.move(m.target().resolve("old"), m.target().resolve("new"));
+            Files.move(m.target().resolve("new"), m.target().resolve("old"));
+        }
+        assertTrue(xattr(l.upper.resolve("old"), "trusted.overlay.redirect") != null, "the kernel kept a redirect");
+        assertEquals(Collections.emptyList(), lines(ov));
+    }
+
+    @Test
     void aWhiteoutWithNothingBeneathIsNoChange() throws Exception {
         sh("mknod", l.upper.resolve("ghost").toString(), "c", "0", "0");
         sh("mknod", l.upper.resolve("doomed.txt").toString(), "c", "0", "0");
