@@ -348,7 +348,7 @@ public final class ChangeWalk {
     private TreeMap<String, String> ownXattrs(LayerEntry e) {
         TreeMap<String, String> m = new TreeMap<>();
         for (String n : e.xattrNames()) {
-            if (!n.startsWith(ns)) {
+            if (LayerEntry.shownXattr(n, ns) != null) {
                 m.put(n, PathBytes.key(e.xattr(n)));
             }
         }

@@ -185,6 +185,27 @@ class ChangesIT extends MountTestBase {
         assertEquals(Collections.emptyList(), lines(ov));
     }
 
+    /** Linux 6.7+ keeps an overlay file's own xattr of overlayfs's namespace escaped in the upper. */
+    @Test
+    void anEscapedXattrIsExportedUnderTheNameTheOverlayShows() throws Exception {
+        Overlay ov = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work)
+                .userxattr(true).build();
+        try (OverlayMount m = ov.mount(l.merged)) {
+            Layout.write(m.target().resolve("new"), "n");
+            try {
+                setXattr(m.target().resolve("new"), "user.overlay.nested", "v");
+            } catch (FileSystemException e) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(false, "SKIPPED: no xattr escaping before Linux 6.7");
+            }
+        }
+        assertTrue(xattr(l.upper.resolve("new"), "user.overlay.overlay.nested") != null, "stored escaped");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ov.exportChanges(out);
+        String tar = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+        assertTrue(tar.contains(" SCHILY.xattr.user.overlay.nested=v\n"), "exported as the overlay shows it");
+        assertTrue(!tar.contains("user.overlay.overlay."), "not under the escaped name");
+    }
+
     @Test
     void aWhiteoutWithNothingBeneathIsNoChange() throws Exception {
         sh("mknod", l.upper.resolve("ghost").toString(), "c", "0", "0");
