@@ -42,6 +42,7 @@ public final class ChangeWalk {
     }
 
     private static final byte[] SLASH = {'/'};
+    private static final long WALK_STACK = 32L << 20;
     private static final Comparator<LayerEntry> BY_NAME = (a, b) -> compare(a.name, b.name);
 
     private final String ns;
@@ -78,7 +79,35 @@ public final class ChangeWalk {
                     "the upperdir " + PathBytes.decode(upper) + (root == null ? " is gone" : " is no directory"));
         }
         checkNamespace(root, upper);
-        walk(new byte[0], upper, lowers, lowers, false);
+        // A few frames a level, and PATH_MAX lets a tree be 2048 levels deep: more than a default
+        // stack (512 KB to 1 MB) holds, so the walk runs on a thread with a stack of its own.
+        Throwable[] failure = new Throwable[1];
+        Thread walker = new Thread(null, () -> {
+            try {
+                walk(new byte[0], upper, lowers, lowers, false);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "overlay4j-change-walk", WALK_STACK);
+        walker.start();
+        boolean interrupted = false;
+        while (walker.isAlive()) {
+            try {
+                walker.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the walk cannot be stopped halfway; the interrupt stays for the caller
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof IOException) {
+            throw (IOException) failure[0];
+        } else if (failure[0] instanceof RuntimeException) {
+            throw (RuntimeException) failure[0];
+        } else if (failure[0] != null) {
+            throw (Error) failure[0];
+        }
     }
 
     private void walk(byte[] path, byte[] upper, List<LowerDir> before, List<LowerDir> source, boolean full)

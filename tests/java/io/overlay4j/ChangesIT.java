@@ -206,6 +206,22 @@ class ChangesIT extends MountTestBase {
         assertTrue(!tar.contains("user.overlay.overlay."), "not under the escaped name");
     }
 
+    /** As deep as PATH_MAX lets the C core's paths be: 2000 levels, more than a default stack holds. */
+    @Test
+    void aTreeAsDeepAsPathMaxIsWalked() throws Exception {
+        int levels = (4095 - l.upper.toString().length() - 1) / 2;
+        // Made and removed by the shell, one level at a time: Java's recursive file walks are slow this deep.
+        sh("sh", "-c", "cd \"$0\" && for i in $(seq " + levels + "); do mkdir d && cd d || exit 1; done", l.upper.toString());
+        try {
+            List<Change> changes = overlay().changes();
+            assertEquals(levels, changes.size());
+            assertEquals(levels * 2 - 1, io.overlay4j.internal.PathBytes.of(changes.get(levels - 1).path()).length);
+            overlay().exportChanges(new ByteArrayOutputStream());
+        } finally {
+            sh("rm", "-rf", l.upper.resolve("d").toString());
+        }
+    }
+
     @Test
     void aWhiteoutWithNothingBeneathIsNoChange() throws Exception {
         sh("mknod", l.upper.resolve("ghost").toString(), "c", "0", "0");
