@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * or none when opaque). A directory whose lower contents cannot be relied on at its own path (new,
  * opaque, renamed) is walked in full: everything the overlay shows in it is a change, what comes
  * from the lower layers included. The lower layers are read as overlayfs reads them: whiteouts
- * (both forms) and opaque directories in them count; redirects inside lower layers are not followed.
+ * (both forms), opaque directories and redirects in them count.
  */
 public final class ChangeWalk {
     /** Receives the changes, in walk order. */
@@ -41,6 +41,8 @@ public final class ChangeWalk {
                 boolean changed) throws IOException;
     }
 
+    private static final byte[] SLASH = {'/'};
+    private static final long WALK_STACK = 32L << 20;
     private static final Comparator<LayerEntry> BY_NAME = (a, b) -> compare(a.name, b.name);
 
     private final String ns;
@@ -80,7 +82,37 @@ public final class ChangeWalk {
                     "the upperdir " + PathBytes.decode(upper) + (root == null ? " is gone" : " is no directory"));
         }
         checkNamespace(root, upper);
-        walk(new byte[0], upper, lowers, lowers, false);
+        // A few frames a level, and PATH_MAX lets a tree be 2048 levels deep: more than a default
+        // stack (512 KB to 1 MB) holds, so the walk runs on a thread with a stack of its own.
+        Throwable[] failure = new Throwable[1];
+        Thread walker = new Thread(null, () -> {
+            try {
+                walk(new byte[0], upper, lowers, lowers, false);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "overlay4j-change-walk", WALK_STACK);
+        walker.start();
+        boolean interrupted = false;
+        while (walker.isAlive()) {
+            try {
+                walker.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the walk cannot be stopped halfway; the interrupt stays for the caller
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof IOException) {
+            throw (IOException) failure[0];
+        } else if (failure[0] instanceof Refusal) {
+            throw (Refusal) failure[0];
+        } else if (failure[0] instanceof RuntimeException) {
+            throw (RuntimeException) failure[0];
+        } else if (failure[0] != null) {
+            throw (Error) failure[0];
+        }
     }
 
     private void walk(byte[] path, byte[] upper, List<LowerDir> before, List<LowerDir> source, boolean full)
@@ -136,6 +168,9 @@ public final class ChangeWalk {
             return;
         }
         byte[] redirect = e.xattr(ns + "redirect");
+        if (redirect != null && (Arrays.equals(redirect, e.name) || Arrays.equals(redirect, concat(SLASH, path)))) {
+            redirect = null; // renamed away and back: the kernel keeps the redirect, to where it is
+        }
         boolean wasDir = was.top != null && was.top.isDirectory();
         if (redirect != null || e.isOpaque(ns) || !wasDir) {
             // Renamed here, made opaque, or new: what the lower layers have at this path does not show.
@@ -201,7 +236,7 @@ public final class ChangeWalk {
                 throw Errors.precheck(Errno.ENODATA, "lgetxattr", PathBytes.decode(upper), action, "the metacopy file "
                         + PathBytes.decode(upper) + " has no data in any lower layer (its lower file is gone)");
             }
-            emit(path, Kind.MODIFIED, false, e, d.path, d.size);
+            emit(path, kind, false, e, d.path, d.size); // ADDED when renamed to a path no lower layer has
         }
     }
 
@@ -218,11 +253,13 @@ public final class ChangeWalk {
 
     /** The lower directories a directory renamed from redirect (absolute from the root, or a sibling's name) merges. */
     private List<LowerDir> redirected(List<LowerDir> siblings, byte[] redirect) throws IOException, Refusal {
-        if (redirect.length == 0 || redirect[0] != '/') {
-            return lookup(siblings, redirect, true).dirs;
-        }
-        List<LowerDir> dirs = lowers;
-        for (byte[] component : components(redirect)) {
+        return isAbsolute(redirect) ? fromRoot(redirect, 0) : lookup(siblings, redirect, true).dirs;
+    }
+
+    /** The lower directories at the absolute path, merged from the layer of index first down. */
+    private List<LowerDir> fromRoot(byte[] path, int first) throws IOException, Refusal {
+        List<LowerDir> dirs = lowers.subList(Math.min(first, lowers.size()), lowers.size());
+        for (byte[] component : components(path)) {
             dirs = lookup(dirs, component, true).dirs;
         }
         return dirs;
@@ -233,7 +270,7 @@ public final class ChangeWalk {
      * under name (or under the metacopy's redirect), following metacopy files down; null when none.
      */
     private Data data(List<LowerDir> dirs, byte[] name, byte[] redirect) throws IOException, Refusal {
-        if (redirect != null && redirect.length > 0 && redirect[0] == '/') {
+        if (redirect != null && isAbsolute(redirect)) {
             return absoluteData(redirect, 0);
         }
         byte[] n = redirect != null ? redirect : name;
@@ -250,8 +287,11 @@ public final class ChangeWalk {
                 return new Data(p, e.size);
             }
             byte[] next = e.xattr(ns + "redirect");
-            if (next != null && next.length > 0 && next[0] == '/') {
+            if (next != null && isAbsolute(next)) {
                 return absoluteData(next, d.layer + 1);
+            }
+            if (next != null) { // renamed in a lower layer that was an upper
+                n = next;
             }
         }
         return null;
@@ -261,8 +301,9 @@ public final class ChangeWalk {
     private Data absoluteData(byte[] redirect, int first) throws IOException, Refusal {
         List<LowerDir> all = new ArrayList<>(lowers);
         all.addAll(dataLayers);
+        byte[] r = redirect;
         for (LowerDir d : all.subList(Math.min(first, all.size()), all.size())) {
-            byte[] p = concat(d.path, redirect);
+            byte[] p = concat(d.path, r);
             LayerEntry e = describe(p);
             if (e == null) {
                 continue;
@@ -274,8 +315,15 @@ public final class ChangeWalk {
             if (e.xattr(ns + "metacopy") == null) {
                 return new Data(p, e.size);
             }
-            if (next != null && next.length > 0 && next[0] == '/') {
+            if (next != null && isAbsolute(next)) {
                 return absoluteData(next, d.layer + 1);
+            }
+            if (next != null) { // a sibling of r
+                int slash = r.length - 1;
+                while (r[slash] != '/') {
+                    slash--;
+                }
+                r = concat(Arrays.copyOf(r, slash + 1), next);
             }
         }
         return null;
@@ -284,12 +332,14 @@ public final class ChangeWalk {
     /**
      * What the lower directories show under name, as overlayfs looks it up: the first layer that
      * has it decides (a whiteout: nothing); for a directory, the directories of that and the
-     * following layers merged with it, up to an opaque one or one that has no directory there.
+     * following layers merged with it, up to an opaque one or one that has no directory there;
+     * a directory's redirect decides the path looked up in the layers below it.
      */
     private Lookup lookup(List<LowerDir> dirs, byte[] name, boolean wantDirs) throws IOException, Refusal {
         Lookup l = new Lookup();
+        byte[] n = name;
         for (LowerDir d : dirs) {
-            byte[] p = join(d.path, name);
+            byte[] p = join(d.path, n);
             LayerEntry e = describe(p);
             if (e == null) {
                 continue;
@@ -307,6 +357,15 @@ public final class ChangeWalk {
             if (e.isOpaque(ns)) {
                 return l;
             }
+            // A lower layer that was an upper renamed this directory: the layers below merge its old path.
+            byte[] redirect = e.xattr(ns + "redirect");
+            if (redirect != null && isAbsolute(redirect)) {
+                l.dirs.addAll(fromRoot(redirect, d.layer + 1));
+                return l;
+            }
+            if (redirect != null) {
+                n = redirect;
+            }
         }
         return l;
     }
@@ -323,7 +382,7 @@ public final class ChangeWalk {
     private TreeMap<String, String> ownXattrs(LayerEntry e) {
         TreeMap<String, String> m = new TreeMap<>();
         for (String n : e.xattrNames()) {
-            if (!n.startsWith(ns)) {
+            if (LayerEntry.shownXattr(n, ns) != null) {
                 m.put(n, PathBytes.key(e.xattr(n)));
             }
         }
@@ -363,6 +422,10 @@ public final class ChangeWalk {
         } catch (SyscallException e) {
             throw Errors.fromSyscall(e, action, PathBytes.decode(path), null);
         }
+    }
+
+    private static boolean isAbsolute(byte[] redirect) {
+        return redirect.length > 0 && redirect[0] == '/';
     }
 
     private static List<byte[]> components(byte[] path) {

@@ -122,6 +122,18 @@ public final class LayerEntry {
     }
 
     /**
+     * The name under which the overlay shows the xattr name of a layer's file; null for overlayfs's
+     * own ones, of namespace ns ("trusted.overlay."). Linux 6.7+ stores an overlay's file's own
+     * xattr of that namespace escaped, "trusted.overlay.x" as "trusted.overlay.overlay.x".
+     */
+    public static String shownXattr(String name, String ns) {
+        if (!name.startsWith(ns)) {
+            return name;
+        }
+        return name.startsWith(ns + "overlay.") ? ns + name.substring(ns.length() + "overlay.".length()) : null;
+    }
+
+    /**
      * Whether overlayfs takes this entry for a whiteout: a 0/0 character device, or a zero-size
      * regular file with the whiteout xattr of namespace ns ("trusted.overlay."), which Linux
      * 6.7+ looks up as a whiteout in any layer.

@@ -34,7 +34,10 @@ public final class LayerExport implements ChangeWalk.Sink {
     /** "dev:ino" of each file with several links written so far, to its name in the archive. */
     private final Map<String, byte[]> linked = new HashMap<>();
 
-    /** @param overlayXattrs the prefix of overlayfs's own xattrs, never exported ("trusted.overlay.") */
+    /**
+     * @param overlayXattrs the prefix of overlayfs's own xattrs, never exported ("trusted.overlay."); an
+     *        escaped one is exported under the name the overlay shows
+     */
     public LayerExport(OutputStream out, String overlayXattrs) {
         this.tar = new TarWriter(out);
         this.overlayXattrs = overlayXattrs;
@@ -55,8 +58,9 @@ public final class LayerExport implements ChangeWalk.Sink {
         h.mtimeSeconds = e.mtimeSeconds;
         h.mtimeNanos = e.mtimeNanos;
         for (String n : e.xattrNames()) {
-            if (!n.startsWith(overlayXattrs)) {
-                h.xattrNames.add(n);
+            String shown = LayerEntry.shownXattr(n, overlayXattrs);
+            if (shown != null) {
+                h.xattrNames.add(shown);
                 h.xattrValues.add(e.xattr(n));
             }
         }

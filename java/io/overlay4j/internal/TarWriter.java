@@ -11,7 +11,8 @@ import java.util.Arrays;
  * A POSIX tar writer (pax interchange format): ustar headers, with a pax extended header
  * before an entry whose name or link is too long, whose numbers do not fit (uid, gid, size),
  * whose mtime has nanoseconds, or that has xattrs ({@code SCHILY.xattr.NAME}, as GNU tar and
- * libarchive read them). Names and values are written as the bytes they are.
+ * libarchive read them). Names and values are written as the bytes they are; a long name or link
+ * that is not UTF-8 comes with {@code hdrcharset=BINARY}, as GNU tar writes it.
  */
 public final class TarWriter {
     public static final byte REGULAR = '0';
@@ -53,6 +54,10 @@ public final class TarWriter {
     /** Writes h; for a regular file the caller then writes exactly h.size bytes with {@link #content}. */
     public void header(Header h) throws IOException {
         ByteArrayOutputStream pax = new ByteArrayOutputStream();
+        // pax path values are UTF-8 unless hdrcharset says BINARY (POSIX); file names are any bytes.
+        if (h.name.length > 100 && !isUtf8(h.name) || h.link.length > 100 && !isUtf8(h.link)) {
+            record(pax, "hdrcharset", ascii("BINARY"));
+        }
         if (h.name.length > 100) {
             record(pax, "path", h.name);
         }
@@ -156,12 +161,15 @@ public final class TarWriter {
         pax.write('\n');
     }
 
-    private static String mtime(long seconds, int nanos) {
+    /** seconds + nanos/1e9 as a decimal: before 1970, -1 s + 500000000 ns is "-0.500000000" (not "-1.500000000"). */
+    static String mtime(long seconds, int nanos) {
         if (nanos == 0) {
             return Long.toString(seconds);
         }
-        String n = Integer.toString(1_000_000_000 + nanos).substring(1);
-        return seconds + "." + n;
+        boolean negative = seconds < 0;
+        long whole = negative ? -(seconds + 1) : seconds;
+        int fraction = negative ? 1_000_000_000 - nanos : nanos;
+        return (negative ? "-" : "") + whole + "." + Integer.toString(1_000_000_000 + fraction).substring(1);
     }
 
     private static byte[] lastName(byte[] path) {
@@ -174,6 +182,15 @@ public final class TarWriter {
             start--;
         }
         return Arrays.copyOfRange(path, start, Math.min(end, start + 80));
+    }
+
+    private static boolean isUtf8(byte[] b) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static void octal(byte[] b, int at, int width, long value) {

@@ -129,6 +129,100 @@ class ChangesIT extends MountTestBase {
     }
 
     @Test
+    void aMetacopyFileRenamedToANewPathIsAdded() throws Exception {
+        Overlay ov = overlay("metacopy=on", "redirect_dir=on");
+        try (OverlayMount m = ov.mount(l.merged)) {
+            sh("chmod", "600", m.target().resolve("only2.txt").toString());
+            Files.move(m.target().resolve("only2.txt"), m.target().resolve("moved.txt"));
+        }
+        assertTrue(xattr(l.upper.resolve("moved.txt"), "trusted.overlay.metacopy") != null, "a metacopy copy-up");
+        assertEquals(Arrays.asList("A moved.txt", "D only2.txt"), lines(ov));
+        assertEquals("two", Layout.read(unpack(ov).resolve("moved.txt")));
+    }
+
+    /**
+     * A lower layer that was an upper, with its renames: a directory renamed there merges the
+     * directory of its old path below, and a metacopy file renamed there has its data at its old path.
+     */
+    @Test
+    void aLowerThatWasAnUpperIsReadWithItsRedirects() throws Exception {
+        Files.createDirectories(l.lower2.resolve("dir"));
+        Layout.write(l.lower2.resolve("dir/g"), "data of g");
+        Layout.write(l.lower2.resolve("dir/h"), "h");
+        Layout.write(l.lower2.resolve("f"), "data of f");
+        Overlay stage = Overlay.builder().lowerdirs(l.lower2).upperdir(l.lower1)
+                .workdir(Files.createDirectory(tmp.resolve("stagework"))).option("metacopy", "on")
+                .option("redirect_dir", "on").build();
+        try (OverlayMount m = stage.mount(l.merged)) {
+            sh("chmod", "600", m.target().resolve("f").toString());
+            Files.move(m.target().resolve("f"), m.target().resolve("f1"));
+            sh("chmod", "640", m.target().resolve("dir/g").toString());
+            Files.move(m.target().resolve("dir"), m.target().resolve("dir1"));
+        }
+        Overlay ov = overlay("metacopy=on", "redirect_dir=on");
+        try (OverlayMount m = ov.mount(l.merged)) {
+            Layout.write(m.target().resolve("dir1/h"), "changed");
+            sh("chmod", "604", m.target().resolve("dir1/g").toString());
+            sh("chmod", "606", m.target().resolve("f1").toString());
+            Files.move(m.target().resolve("f1"), m.target().resolve("f2"));
+        }
+        assertEquals(Arrays.asList("C dir1/g", "C dir1/h", "D f1", "A f2"), lines(ov));
+        Path unpacked = unpack(ov);
+        assertEquals("data of g", Layout.read(unpacked.resolve("dir1/g")));
+        assertEquals("data of f", Layout.read(unpacked.resolve("f2")));
+    }
+
+    @Test
+    void aDirectoryRenamedAwayAndBackIsNoChange() throws Exception {
+        Files.createDirectories(l.lower2.resolve("old"));
+        Layout.write(l.lower2.resolve("old/f"), "f");
+        Overlay ov = overlay("redirect_dir=on");
+        try (OverlayMount m = ov.mount(l.merged)) {
+            Files.move(m.target().resolve("old"), m.target().resolve("new"));
+            Files.move(m.target().resolve("new"), m.target().resolve("old"));
+        }
+        assertTrue(xattr(l.upper.resolve("old"), "trusted.overlay.redirect") != null, "the kernel kept a redirect");
+        assertEquals(Collections.emptyList(), lines(ov));
+    }
+
+    /** Linux 6.7+ keeps an overlay file's own xattr of overlayfs's namespace escaped in the upper. */
+    @Test
+    void anEscapedXattrIsExportedUnderTheNameTheOverlayShows() throws Exception {
+        Overlay ov = Overlay.builder().lowerdirs(l.lower1, l.lower2).upperdir(l.upper).workdir(l.work)
+                .userxattr(true).build();
+        try (OverlayMount m = ov.mount(l.merged)) {
+            Layout.write(m.target().resolve("new"), "n");
+            try {
+                setXattr(m.target().resolve("new"), "user.overlay.nested", "v");
+            } catch (FileSystemException e) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(false, "SKIPPED: no xattr escaping before Linux 6.7");
+            }
+        }
+        assertTrue(xattr(l.upper.resolve("new"), "user.overlay.overlay.nested") != null, "stored escaped");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ov.exportChanges(out);
+        String tar = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+        assertTrue(tar.contains(" SCHILY.xattr.user.overlay.nested=v\n"), "exported as the overlay shows it");
+        assertTrue(!tar.contains("user.overlay.overlay."), "not under the escaped name");
+    }
+
+    /** As deep as PATH_MAX lets the C core's paths be: 2000 levels, more than a default stack holds. */
+    @Test
+    void aTreeAsDeepAsPathMaxIsWalked() throws Exception {
+        int levels = (4095 - l.upper.toString().length() - 1) / 2;
+        // Made and removed by the shell, one level at a time: Java's recursive file walks are slow this deep.
+        sh("sh", "-c", "cd \"$0\" && for i in $(seq " + levels + "); do mkdir d && cd d || exit 1; done", l.upper.toString());
+        try {
+            List<Change> changes = overlay().changes();
+            assertEquals(levels, changes.size());
+            assertEquals(levels * 2 - 1, io.overlay4j.internal.PathBytes.of(changes.get(levels - 1).path()).length);
+            overlay().exportChanges(new ByteArrayOutputStream());
+        } finally {
+            sh("rm", "-rf", l.upper.resolve("d").toString());
+        }
+    }
+
+    @Test
     void aWhiteoutWithNothingBeneathIsNoChange() throws Exception {
         sh("mknod", l.upper.resolve("ghost").toString(), "c", "0", "0");
         sh("mknod", l.upper.resolve("doomed.txt").toString(), "c", "0", "0");
