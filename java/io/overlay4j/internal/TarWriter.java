@@ -77,7 +77,7 @@ public final class TarWriter {
             record(pax, "mtime", ascii(mtime(h.mtimeSeconds, h.mtimeNanos)));
         }
         for (int i = 0; i < h.xattrNames.size(); i++) {
-            record(pax, "SCHILY.xattr." + h.xattrNames.get(i), h.xattrValues.get(i));
+            record(pax, "SCHILY.xattr." + xattrKeyword(h.xattrNames.get(i)), h.xattrValues.get(i));
         }
         if (pax.size() > 0) {
             byte[] records = pax.toByteArray();
@@ -146,6 +146,14 @@ public final class TarWriter {
     }
 
     /** "LEN key=value\n", LEN counting the whole record, its own digits included. */
+    /**
+     * An xattr's name as GNU tar writes it into a pax keyword: '%' and '=' percent-encoded, since
+     * the record's first '=' ends its keyword ("user.a=b" would read back as "user.a").
+     */
+    static String xattrKeyword(String name) {
+        return name.replace("%", "%25").replace("=", "%3D");
+    }
+
     private static void record(ByteArrayOutputStream pax, String key, byte[] value) throws IOException {
         byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
         int body = 1 + k.length + 1 + value.length + 1;

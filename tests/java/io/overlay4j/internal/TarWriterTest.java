@@ -22,6 +22,12 @@ class TarWriterTest {
     }
 
     @Test
+    void anXattrNameWithEqualsOrPercentIsEncodedAsGnuTarDoes() {
+        assertEquals("user.a%3Db%25c", TarWriter.xattrKeyword("user.a=b%c"));
+        assertEquals("user.plain", TarWriter.xattrKeyword("user.plain"));
+    }
+
+    @Test
     void aLongNameThatIsNotUtf8IsMarkedBinary() throws IOException {
         byte[] latin1 = new byte[120];
         Arrays.fill(latin1, (byte) 'n');
