@@ -323,14 +323,13 @@ class LoaderIT {
                 .replaceAll("io_overlay4j_internal_Jni_INTERFACE_VERSION [0-9]+L",
                         "io_overlay4j_internal_Jni_INTERFACE_VERSION 99L")
                 .getBytes(StandardCharsets.UTF_8));
-        Path lib = tmp.resolve("liboverlay4j-other.so");
-        List<String> gcc = new ArrayList<>(Arrays.asList("gcc", "-shared", "-fPIC", "-o", lib.toString(),
-                "-I" + include, "-Itarget/native/include", "-Iinclude", "-Inative", "-I" + jdk.resolve("include"),
-                "-I" + jdk.resolve("include/linux")));
-        try (Stream<Path> sources = Files.list(Paths.get("native"))) {
-            sources.filter(p -> p.toString().endsWith(".c")).forEach(p -> gcc.add(p.toString()));
-        }
-        Processes.succeed(gcc.toArray(new String[0]));
+        // The shim as the build makes it (CMakeLists.txt's overlay4j_jni), with that header first.
+        Path build = tmp.resolve("build");
+        Processes.succeed("cmake", "-S", ".", "-B", build.toString(), "-DOVERLAY4J_JNI_INCLUDE=" + include + ";"
+                + Paths.get("target/native/include").toAbsolutePath() + ";" + jdk.resolve("include") + ";"
+                + jdk.resolve("include/linux"));
+        Processes.succeed("cmake", "--build", build.toString(), "--target", "overlay4j_jni");
+        Path lib = Files.move(build.resolve("liboverlay4j.so"), tmp.resolve("liboverlay4j-other.so"));
         run("-Doverlay4j.native.path=" + lib).assertRefused("implements native interface version 99, this jar needs "
                 + io.overlay4j.internal.Jni.INTERFACE_VERSION);
     }
