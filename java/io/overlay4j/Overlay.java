@@ -297,8 +297,7 @@ public final class Overlay {
      * directories above a change, so that each entry has its parents before it; a metacopy file with
      * the data of its lower file. Sockets are left out (tar has no type for them). Streams: memory
      * holds one directory's entries per level of depth and one copy buffer, never a file. out is
-     * flushed, not closed; it is written from a thread with a stack deep enough for any tree
-     * (PATH_MAX deep) while this call waits.
+     * flushed, not closed, and written from the calling thread only.
      *
      * @param out where the tar goes
      * @throws java.nio.file.FileSystemException as {@link #changes()} does

@@ -42,7 +42,6 @@ public final class ChangeWalk {
     }
 
     private static final byte[] SLASH = {'/'};
-    private static final long WALK_STACK = 32L << 20;
     private static final Comparator<LayerEntry> BY_NAME = (a, b) -> compare(a.name, b.name);
 
     private final String ns;
@@ -82,49 +81,61 @@ public final class ChangeWalk {
                     "the upperdir " + PathBytes.decode(upper) + (root == null ? " is gone" : " is no directory"));
         }
         checkNamespace(root, upper);
-        // A few frames a level, and PATH_MAX lets a tree be 2048 levels deep: more than a default
-        // stack (512 KB to 1 MB) holds, so the walk runs on a thread with a stack of its own.
-        Throwable[] failure = new Throwable[1];
-        Thread walker = new Thread(null, () -> {
-            try {
-                walk(new byte[0], upper, lowers, lowers, false);
-            } catch (Throwable e) {
-                failure[0] = e;
+        // A tree may be as deep as PATH_MAX allows (2 048 levels): an explicit stack of open
+        // directories, not recursion, which would overflow a thread's default stack first.
+        Deque<Dir> open = new ArrayDeque<>();
+        open.push(open(new byte[0], upper, lowers, lowers, false, null));
+        while (!open.isEmpty()) {
+            Dir d = open.peek();
+            if (d.entries.hasNext()) {
+                Dir below = d.full ? whole(d, d.entries.next()) : diff(d, (LayerEntry) d.entries.next());
+                if (below != null) {
+                    open.push(below);
+                }
+            } else {
+                open.pop();
+                // An unchanged directory whose subtree changed nothing is never passed on.
+                if (d.unchanged != null && !pending.isEmpty() && pending.peek()[0] == d.unchanged) {
+                    pending.pop();
+                }
             }
-        }, "overlay4j-change-walk", WALK_STACK);
-        walker.start();
-        boolean interrupted = false;
-        while (walker.isAlive()) {
-            try {
-                walker.join();
-            } catch (InterruptedException e) {
-                interrupted = true; // the walk cannot be stopped halfway; the interrupt stays for the caller
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] instanceof IOException) {
-            throw (IOException) failure[0];
-        } else if (failure[0] instanceof Refusal) {
-            throw (Refusal) failure[0];
-        } else if (failure[0] instanceof RuntimeException) {
-            throw (RuntimeException) failure[0];
-        } else if (failure[0] != null) {
-            throw (Error) failure[0];
         }
     }
 
-    private void walk(byte[] path, byte[] upper, List<LowerDir> before, List<LowerDir> source, boolean full)
-            throws IOException, Refusal {
+    /** A directory being walked: the rest of its entries, and how it relates to the lower layers. */
+    private static final class Dir {
+        final byte[] path;
+        final byte[] upper;
+        final List<LowerDir> before;
+        final List<LowerDir> source;
+        /** Walked in full (renamed, opaque or new: every entry it shows is a change), or merged. */
+        final boolean full;
+        /** Its path when it waits in pending as an unchanged directory; null otherwise. */
+        final byte[] unchanged;
+        final java.util.Iterator<?> entries;
+
+        Dir(byte[] path, byte[] upper, List<LowerDir> before, List<LowerDir> source, boolean full, byte[] unchanged,
+                java.util.Iterator<?> entries) {
+            this.path = path;
+            this.upper = upper;
+            this.before = before;
+            this.source = source;
+            this.full = full;
+            this.unchanged = unchanged;
+            this.entries = entries;
+        }
+    }
+
+    /**
+     * Reads a directory to walk: merged, the upper's entries; in full, every name the overlay
+     * shows there, the upper's entries over the source's (a name only a lower layer has maps to null).
+     */
+    private Dir open(byte[] path, byte[] upper, List<LowerDir> before, List<LowerDir> source, boolean full,
+            byte[] unchanged) throws IOException, Refusal {
         List<LayerEntry> entries = upper == null ? Collections.<LayerEntry>emptyList() : read(upper);
         if (!full) {
-            for (LayerEntry e : entries) {
-                diff(path, upper, before, e);
-            }
-            return;
+            return new Dir(path, upper, before, source, false, unchanged, entries.iterator());
         }
-        // Everything the overlay shows here: the upper's entries over the source's.
         TreeMap<String, LayerEntry> names = new TreeMap<>();
         for (LayerEntry e : entries) {
             names.put(PathBytes.key(e.name), e);
@@ -134,38 +145,41 @@ public final class ChangeWalk {
                 names.putIfAbsent(PathBytes.key(e.name), null);
             }
         }
-        for (java.util.Map.Entry<String, LayerEntry> n : names.entrySet()) {
-            LayerEntry e = n.getValue();
-            byte[] name = n.getKey().getBytes(StandardCharsets.ISO_8859_1);
-            if (e != null) {
-                if (!e.isWhiteout(ns)) {
-                    whole(path, join(upper, name), before, source, name, e);
-                }
-            } else {
-                Lookup l = lookup(source, name, true);
-                if (l.top != null) {
-                    whole(path, null, before, source, name, l.top);
-                }
-            }
-        }
+        return new Dir(path, upper, before, source, true, unchanged, names.entrySet().iterator());
     }
 
-    /** An entry of the upper in a directory the overlay merges with the lower one at the same path. */
-    private void diff(byte[] parent, byte[] upperParent, List<LowerDir> before, LayerEntry e) throws IOException, Refusal {
-        checkNamespace(e, join(upperParent, e.name));
-        byte[] path = join(parent, e.name);
-        byte[] upper = join(upperParent, e.name);
-        Lookup was = lookup(before, e.name, e.isDirectory());
+    /** One name of a directory walked in full; returns the directory to walk below it, if any. */
+    private Dir whole(Dir d, Object next) throws IOException, Refusal {
+        @SuppressWarnings("unchecked")
+        java.util.Map.Entry<String, LayerEntry> n = (java.util.Map.Entry<String, LayerEntry>) next;
+        LayerEntry e = n.getValue();
+        byte[] name = n.getKey().getBytes(StandardCharsets.ISO_8859_1);
+        if (e != null) {
+            return e.isWhiteout(ns) ? null : whole(d.path, join(d.upper, name), d.before, d.source, name, e);
+        }
+        Lookup l = lookup(d.source, name, true);
+        return l.top == null ? null : whole(d.path, null, d.before, d.source, name, l.top);
+    }
+
+    /**
+     * An entry of the upper in a directory the overlay merges with the lower one at the same path;
+     * returns the directory to walk below it, if any.
+     */
+    private Dir diff(Dir d, LayerEntry e) throws IOException, Refusal {
+        checkNamespace(e, join(d.upper, e.name));
+        byte[] path = join(d.path, e.name);
+        byte[] upper = join(d.upper, e.name);
+        Lookup was = lookup(d.before, e.name, e.isDirectory());
         Kind kind = was.top == null ? Kind.ADDED : Kind.MODIFIED;
         if (e.isWhiteout(ns)) {
             if (was.top != null) { // a whiteout with nothing beneath hides nothing: no change
                 emit(path, Kind.DELETED, false, null, null, 0);
             }
-            return;
+            return null;
         }
         if (!e.isDirectory()) {
-            emitFile(path, kind, e, upper, before, e.name);
-            return;
+            emitFile(path, kind, e, upper, d.before, e.name);
+            return null;
         }
         byte[] redirect = e.xattr(ns + "redirect");
         if (redirect != null && (Arrays.equals(redirect, e.name) || Arrays.equals(redirect, concat(SLASH, path)))) {
@@ -174,26 +188,21 @@ public final class ChangeWalk {
         boolean wasDir = was.top != null && was.top.isDirectory();
         if (redirect != null || e.isOpaque(ns) || !wasDir) {
             // Renamed here, made opaque, or new: what the lower layers have at this path does not show.
-            List<LowerDir> source = redirect != null ? redirected(before, redirect)
+            List<LowerDir> source = redirect != null ? redirected(d.before, redirect)
                     : Collections.<LowerDir>emptyList();
             emit(path, kind, wasDir, e, null, 0);
-            walk(path, upper, was.dirs, source, true);
-            return;
+            return open(path, upper, was.dirs, source, true, null);
         }
-        boolean changed = !sameMetadata(e, was.top);
-        if (changed) {
+        if (!sameMetadata(e, was.top)) {
             emit(path, Kind.MODIFIED, false, e, null, 0);
-        } else {
-            pending.push(new Object[] {path, e});
+            return open(path, upper, was.dirs, was.dirs, false, null);
         }
-        walk(path, upper, was.dirs, was.dirs, false);
-        if (!changed && !pending.isEmpty() && pending.peek()[0] == path) {
-            pending.pop();
-        }
+        pending.push(new Object[] {path, e});
+        return open(path, upper, was.dirs, was.dirs, false, path);
     }
 
     /** An entry of a directory walked in full; upper is null for one only a lower layer has. */
-    private void whole(byte[] parent, byte[] upper, List<LowerDir> before, List<LowerDir> source, byte[] name,
+    private Dir whole(byte[] parent, byte[] upper, List<LowerDir> before, List<LowerDir> source, byte[] name,
             LayerEntry e) throws IOException, Refusal {
         if (upper != null) {
             checkNamespace(e, upper);
@@ -205,10 +214,10 @@ public final class ChangeWalk {
             if (upper != null) {
                 emitFile(path, kind, e, upper, source, name);
             } else {
-                Data d = data(source, name, null);
-                emit(path, kind, false, e, d == null ? null : d.path, d == null ? 0 : d.size);
+                Data data = data(source, name, null);
+                emit(path, kind, false, e, data == null ? null : data.path, data == null ? 0 : data.size);
             }
-            return;
+            return null;
         }
         List<LowerDir> below;
         byte[] redirect = upper == null ? null : e.xattr(ns + "redirect");
@@ -220,7 +229,7 @@ public final class ChangeWalk {
             below = lookup(source, name, true).dirs;
         }
         emit(path, kind, false, e, null, 0);
-        walk(path, upper, was.dirs, below, true);
+        return open(path, upper, was.dirs, below, true, null);
     }
 
     /** A non-directory of the upper: its bytes are its own, or a lower file's when it is a metacopy. */

@@ -216,7 +216,15 @@ class ChangesIT extends MountTestBase {
             List<Change> changes = overlay().changes();
             assertEquals(levels, changes.size());
             assertEquals(levels * 2 - 1, io.overlay4j.internal.PathBytes.of(changes.get(levels - 1).path()).length);
-            overlay().exportChanges(new ByteArrayOutputStream());
+            // Walked on the caller's thread: the stream sees no other writer.
+            Thread caller = Thread.currentThread();
+            overlay().exportChanges(new ByteArrayOutputStream() {
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    assertEquals(caller, Thread.currentThread());
+                    super.write(b, off, len);
+                }
+            });
         } finally {
             sh("rm", "-rf", l.upper.resolve("d").toString());
         }
