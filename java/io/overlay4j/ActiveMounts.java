@@ -119,8 +119,8 @@ final class ActiveMounts {
         byte[] work = ov.workBytes();
         for (MountTable.Entry e : MountTable.overlays(kernel)) {
             for (byte[] used : Arrays.asList(e.upperdir, e.workdir)) {
-                if (used != null && (Arrays.equals(used, upper) || Arrays.equals(used, work))) {
-                    String role = Arrays.equals(used, upper) ? "upperdir " + ov.upperdir().get()
+                if (MountTable.names(used, upper) || MountTable.names(used, work)) {
+                    String role = MountTable.names(used, upper) ? "upperdir " + ov.upperdir().get()
                             : "workdir " + ov.workdir().get();
                     throw inUse(ov, action, role + " is in use by the overlay mounted on "
                             + io.overlay4j.internal.PathBytes.toPath(e.target) + " (mount ID " + e.mountId + ")");

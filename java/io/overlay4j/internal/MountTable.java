@@ -66,6 +66,30 @@ public final class MountTable {
         return e != null && Arrays.equals(e.target, target);
     }
 
+    /**
+     * Whether the mount table's upperdir or workdir shown is dir (canonical bytes). The kernel shows
+     * the string it was given: the name itself after mount(2) or a descriptor, but after fsconfig
+     * strings the name with overlay's backslash escapes, which it dropped when it parsed them (the
+     * C core doubles each backslash there). The two look alike, so both readings count.
+     */
+    public static boolean names(byte[] shown, byte[] dir) {
+        if (shown == null || dir == null) {
+            return false;
+        }
+        if (Arrays.equals(shown, dir)) {
+            return true;
+        }
+        byte[] unescaped = new byte[shown.length];
+        int n = 0;
+        for (int i = 0; i < shown.length; i++) {
+            if (shown[i] == '\\' && i + 1 < shown.length) {
+                i++;
+            }
+            unescaped[n++] = shown[i];
+        }
+        return n < shown.length && Arrays.equals(Arrays.copyOf(unescaped, n), dir);
+    }
+
     /** Reads the entries of o4j_decode_mountinfo: tag ({@link EntryTag}), 4-byte big-endian length, bytes. */
     static Entry parse(byte[] blob) {
         Entry e = new Entry();

@@ -53,7 +53,7 @@ public final class MountedOverlays {
     }
 
     private static boolean uses(byte[] dir, byte[] upper, byte[] work) {
-        return dir != null && (Arrays.equals(dir, upper) || Arrays.equals(dir, work));
+        return MountTable.names(dir, upper) || MountTable.names(dir, work);
     }
 
     private void look() throws SyscallException {

@@ -4,6 +4,8 @@ import io.overlay4j.testing.Layout;
 import io.overlay4j.testing.Processes;
 import io.overlay4j.testing.RecordingLogger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -124,6 +126,30 @@ class LifecycleIT extends MountTestBase {
             Processes.succeed("umount", l.merged.toString());
         }
         ours.mount(other).close(); // free again once it is gone
+    }
+
+    /**
+     * Another process's overlay mounted with fsconfig strings (the string strategy) shows its
+     * upperdir with overlay's backslash escapes, an fd-made one shows it bare: both are seen.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"string", "fd", "legacy"})
+    void anUpperdirWithABackslashMountedElsewhereIsRefused(String strategy) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("back\\slash"));
+        Path upper = Files.createDirectory(dir.resolve("up"));
+        Path work = Files.createDirectory(dir.resolve("wo\\rk"));
+        Processes.succeed(Processes.java(), "-jar", JarAloneIT.jar().toString(), "mount", "--strategy", strategy,
+                "--lowerdir", l.lower1.toString(), "--upperdir", upper.toString(), "--workdir", work.toString(),
+                l.merged.toString());
+        try {
+            Path other = Files.createDirectory(tmp.resolve("other"));
+            FileSystemException e = assertThrows(FileSystemException.class, () -> Overlay.builder()
+                    .lowerdirs(l.lower2).upperdir(upper).workdir(work).build().mount(other));
+            assertEquals("EBUSY", errno(e));
+            assertTrue(e.getMessage().contains("is in use by the overlay mounted on " + l.merged), e.getMessage());
+        } finally {
+            Processes.succeed("umount", l.merged.toString());
+        }
     }
 
     @Test
