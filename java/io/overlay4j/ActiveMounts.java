@@ -76,8 +76,7 @@ final class ActiveMounts {
                 break;
             }
             if (held.mountId != 0 && isGone(held)) {
-                BY_TARGET.remove(c.target, held); // unmounted behind its back (Mounts.unmount, umount(8))
-                releaseLayers(held);
+                release(held); // unmounted behind its back (Mounts.unmount, umount(8))
                 continue;
             }
             throw busy(targetPath, action(verb, targetPath), "target " + targetPath + " already holds "
@@ -105,7 +104,7 @@ final class ActiveMounts {
                 return;
             }
             if (held.mountId != 0 && isGone(held)) {
-                BY_LAYER.remove(key, held);
+                release(held);
                 continue;
             }
             Path dir = role.equals("upperdir") ? ov.upperdir().get() : ov.workdir().get();
@@ -157,6 +156,7 @@ final class ActiveMounts {
             BY_TARGET.remove(c.target, c);
         }
         releaseLayers(c);
+        c.tellOrigin();
     }
 
     private static void releaseLayers(Claim c) {
@@ -223,8 +223,7 @@ final class ActiveMounts {
         for (Claim c : BY_TARGET.values()) {
             // Not listed at its target: gone, or moved, which isGone tells apart.
             if (c.mountId != 0 && !live.contains(c.mountId + " " + c.target) && isGone(c)) {
-                BY_TARGET.remove(c.target, c);
-                releaseLayers(c);
+                release(c);
             }
         }
         sweepAt = Math.max(64, 2 * BY_TARGET.size());

@@ -6,6 +6,7 @@ import io.overlay4j.internal.PathBytes;
 
 import java.lang.ref.Reference;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What one mount (being made, or made) or one detached overlay holds in {@link ActiveMounts}:
@@ -26,6 +27,8 @@ final class Claim {
     volatile long mountUid;
     /** Enqueued when the holder is collected while this claim stands (a leak); null until mounted. */
     volatile Reference<?> leak;
+    /** An attachment's detached overlay, told once when this claim is given up, however that happens. */
+    private final AtomicReference<DetachedOverlay> origin = new AtomicReference<>();
 
     /** target null: the layers only (a detached overlay); layers false: the target only (an attachment). */
     Claim(Overlay overlay, Kernel kernel, Directory target, boolean layers) {
@@ -38,9 +41,24 @@ final class Claim {
         this.work = overlay.sharesUpper() || !layers ? null : overlay.workKey();
     }
 
-    /** The mount is made: its IDs, and its holder, whose collection while this stands is a leak. */
-    void mounted(long id, long uid, Object holder) {
+    /**
+     * The mount is made: its IDs, its holder, whose collection while this stands is a leak, and
+     * for an attachment its detached overlay (null for a mount).
+     */
+    void mounted(long id, long uid, Object holder, DetachedOverlay from) {
+        if (from != null) {
+            from.attached();
+            origin.set(from);
+        }
         ActiveMounts.mounted(this, id, uid, holder);
+    }
+
+    /** Tells an attachment's detached overlay, the first time only, that this claim is given up. */
+    void tellOrigin() {
+        DetachedOverlay from = origin.getAndSet(null);
+        if (from != null) {
+            from.detached();
+        }
     }
 
     /** Gives the claim up: the mount failed, or it is unmounted, or the detached overlay closed. */

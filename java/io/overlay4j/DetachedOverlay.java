@@ -8,6 +8,8 @@ import io.overlay4j.internal.SyscallException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An overlay whose superblock is made once and held as a detached mount ({@link Overlay#detached()}),
@@ -22,9 +24,14 @@ public final class DetachedOverlay implements Closeable {
     private final Kernel kernel;
     private final Claim layers;
     /** The detached mount's descriptor; -1 once closed. */
-    private int fd;
-    /** Attachments still mounted; the layers are released when this and they are all closed. */
-    private int attached;
+    private volatile int fd;
+    /**
+     * Attachments still mounted; the layers are released when this and they are all closed.
+     * Counted without this object's lock: an attachment's claim may be dropped (a leak noticed,
+     * an unmount behind its back) by a thread that holds another detached overlay's lock.
+     */
+    private final AtomicInteger attached = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     DetachedOverlay(Overlay overlay, Kernel kernel, Claim layers, int fd) {
         this.overlay = overlay;
@@ -57,9 +64,7 @@ public final class DetachedOverlay implements Closeable {
         if (fd < 0) {
             throw new IllegalStateException("this detached overlay is closed; make another with Overlay.detached()");
         }
-        OverlayMount m = overlay.place(target, this);
-        attached++;
-        return m;
+        return overlay.place(target, this);
     }
 
     /** Attaches a clone of the detached mount on dir (see {@link Kernel#attach}). */
@@ -67,9 +72,14 @@ public final class DetachedOverlay implements Closeable {
         return kernel.attach(fd, dir, MountFlag.STRICT_PATHS, made);
     }
 
-    /** An attachment was unmounted. */
-    synchronized void detached() {
-        attached--;
+    /** An attachment is mounted (its claim counts it; see {@link Claim#mounted}). */
+    void attached() {
+        attached.incrementAndGet();
+    }
+
+    /** An attachment's claim was given up: it was unmounted, or found gone, or its holder failed. */
+    void detached() {
+        attached.decrementAndGet();
         releaseIfDone();
     }
 
@@ -88,13 +98,13 @@ public final class DetachedOverlay implements Closeable {
     }
 
     private void releaseIfDone() {
-        if (fd < 0 && attached == 0) {
+        if (fd < 0 && attached.get() == 0 && released.compareAndSet(false, true)) {
             layers.release();
         }
     }
 
     @Override
     public synchronized String toString() {
-        return "DetachedOverlay[" + overlay + (fd < 0 ? ", closed" : "") + ", " + attached + " attached]";
+        return "DetachedOverlay[" + overlay + (fd < 0 ? ", closed" : "") + ", " + attached.get() + " attached]";
     }
 }

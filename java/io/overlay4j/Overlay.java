@@ -200,8 +200,8 @@ public final class Overlay {
     private OverlayMount made(Directory dir, long mountId, long[] made, Claim claim,
             DetachedOverlay from, long start) {
         try {
-            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim, from);
-            claim.mounted(mountId, made[0], m);
+            OverlayMount m = new OverlayMount(this, dir.path, dir.bytes, mountId, made[0], kernel, claim);
+            claim.mounted(mountId, made[0], m, from);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} overlay on {} (mount ID {}) with strategy {} in {} us: {}", from == null ? "mounted"
                         : "attached", dir.path, mountId, strategy, (System.nanoTime() - start) / 1000, options());

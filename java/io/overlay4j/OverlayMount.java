@@ -31,12 +31,10 @@ public final class OverlayMount implements Closeable {
     private final long mountUid;
     private final Kernel kernel;
     private final Claim claim;
-    /** The detached overlay this mount is an attachment of; null for a mount of its own. */
-    private final DetachedOverlay origin;
     private boolean mounted = true;
 
     OverlayMount(Overlay overlay, Path target, byte[] targetBytes, long mountId, long mountUid, Kernel kernel,
-            Claim claim, DetachedOverlay origin) {
+            Claim claim) {
         this.overlay = overlay;
         this.target = target;
         this.targetBytes = targetBytes;
@@ -44,7 +42,6 @@ public final class OverlayMount implements Closeable {
         this.mountUid = mountUid;
         this.kernel = kernel;
         this.claim = claim;
-        this.origin = origin;
     }
 
     /**
@@ -150,9 +147,6 @@ public final class OverlayMount implements Closeable {
         }
         mounted = false;
         claim.release();
-        if (origin != null) {
-            origin.detached();
-        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("unmounted overlay on {} (mount ID {}) in {} us{}", target, mountId,
                     (System.nanoTime() - start) / 1000, found != 0 ? ", already gone" : "");

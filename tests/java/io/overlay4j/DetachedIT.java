@@ -72,4 +72,35 @@ class DetachedIT extends MountTestBase {
                 e.getMessage());
         ov.mount(l.merged).close(); // and nothing was left claimed
     }
+
+    /**
+     * An attachment dropped without close() and then unmounted behind its back (as the leak
+     * warning advises) no longer holds its detached overlay's layers once that is closed.
+     */
+    @Test
+    void aLeakedAttachmentUnmountedElsewhereFreesTheLayersWhenTheDetachedOverlayCloses() throws Exception {
+        MountStrategy s = MountStrategy.supported().get(0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(s != MountStrategy.LEGACY, "SKIPPED: no new mount API here");
+        DetachedOverlay detached = withUpper(s).detached();
+        attachAndDrop(detached, l.merged);
+        Mounts.unmount(l.merged);
+        detached.close();
+        Path other = Files.createDirectory(tmp.resolve("other"));
+        boolean freed = false;
+        for (int i = 0; i < 50 && !freed; i++) {
+            System.gc();
+            Thread.sleep(20);
+            try {
+                withUpper(s).mount(other).close(); // the registry notices the collected attachment first
+                freed = true;
+            } catch (FileSystemException e) {
+                assertTrue(e.getMessage().contains("in use by a detached overlay"), e.getMessage());
+            }
+        }
+        assertTrue(freed, "the layers stayed claimed: " + detached);
+    }
+
+    private static void attachAndDrop(DetachedOverlay detached, Path target) throws Exception {
+        detached.attach(target);
+    }
 }
