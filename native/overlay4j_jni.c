@@ -418,12 +418,19 @@ static jint JNICALL jni_listMounts(JNIEnv *env, jclass cls, jlongArray ids)
 static jbyteArray JNICALL jni_statOverlay(JNIEnv *env, jclass cls, jlong uid)
 {
     char small[1024], *blob = small;
-    long need = o4j_stat_overlay((unsigned long long)uid, small, sizeof small);
+    size_t cap = sizeof small;
+    long need = o4j_stat_overlay((unsigned long long)uid, small, cap);
     jbyteArray result = NULL;
 
     (void)cls;
-    if (need >= (long)sizeof small && (blob = malloc((size_t)need + 1)) != NULL)
-        need = o4j_stat_overlay((unsigned long long)uid, blob, (size_t)need + 1);
+    /* Asked again with room for what the last answer needed, until an answer fits. */
+    while (need >= (long)cap && blob) {
+        if (blob != small)
+            free(blob);
+        cap = (size_t)need + 1;
+        if ((blob = malloc(cap)) != NULL)
+            need = o4j_stat_overlay((unsigned long long)uid, blob, cap);
+    }
     if (!blob)
         throw_syscall(env, ENOMEM, "malloc", NULL, NULL);
     else if (need < 0)

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * with twenty mounts on the machine, and grows with every mount a host has.
  */
 public final class MountedOverlays {
+    /** What a mount the kernel did not describe (ENOMEM, EACCES ...) stands for: it may use anything. */
+    private static final byte[] UNTOLD = new byte[0];
+
     private final Kernel kernel;
     /** The mounts of the last look, ascending, and for each overlay its upperdir and workdir. */
     private long[] ids = new long[64];
@@ -53,7 +56,7 @@ public final class MountedOverlays {
     }
 
     private static boolean uses(byte[] dir, byte[] upper, byte[] work) {
-        return MountTable.names(dir, upper) || MountTable.names(dir, work);
+        return dir == UNTOLD || MountTable.names(dir, upper) || MountTable.names(dir, work);
     }
 
     private void look() throws SyscallException {
@@ -99,8 +102,13 @@ public final class MountedOverlays {
         try {
             blob = kernel.statOverlay(nextIds[i]);
         } catch (SyscallException e) {
-            if (e.errno() != Errno.ENOENT) {
-                throw e;
+            int errno = e.errno();
+            if (errno == Errno.ENOSYS || errno == Errno.EOPNOTSUPP || errno == Errno.EPERM) {
+                throw e; // the kernel will tell of no mount
+            }
+            if (errno != Errno.ENOENT) { // not told about this one: the caller reads mountinfo while it stands
+                nextUppers[i] = nextWorks[i] = UNTOLD;
+                return;
             }
             blob = null; // unmounted since the listing
         }

@@ -109,6 +109,15 @@ class MountedOverlaysTest {
     }
 
     @Test
+    void aMountTheKernelWouldNotDescribeCountsAsUsingAnythingWhileItStands() throws Exception {
+        listing = new long[] {10, 11};
+        when(kernel.statOverlay(11)).thenThrow(new SyscallException(Errno.EACCES, "statmount", null, null));
+        assertTrue(table.mayUse(b("/u"), b("/w")));
+        listing = new long[] {10};
+        assertFalse(table.mayUse(b("/u"), b("/w")), "gone: the fast path is back");
+    }
+
+    @Test
     void aKernelThatDoesNotTellOptionsIsUnableToo() throws Exception {
         listing = new long[] {10};
         when(kernel.statOverlay(10)).thenThrow(new SyscallException(Errno.EOPNOTSUPP, "statmount", null, null));
