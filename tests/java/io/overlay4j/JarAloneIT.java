@@ -44,9 +44,9 @@ class JarAloneIT {
 
     @Test
     void everyClassIsJava8BytecodeAndTheShimIsInside() throws IOException {
-        // 234 kB with five stripped shims (80 kB of it) and the change set; 200 kB held until the change set
+        // 236 kB with five stripped shims (80 kB of it) and the change set; 200 kB held until the change set
         // (15 kB) and the kernel seam's classes came in. An unstripped shim alone would add 100 kB.
-        assertTrue(Files.size(jar()) < 240_000, "the jar is " + Files.size(jar()) + " bytes");
+        assertTrue(Files.size(jar()) < 250_000, "the jar is " + Files.size(jar()) + " bytes");
         try (JarFile jar = new JarFile(jar().toFile())) {
             Architectures.x86_64(jar);
             int classes = 0;
