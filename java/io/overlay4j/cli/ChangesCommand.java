@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -79,8 +78,6 @@ final class ChangesCommand implements Command {
         String command = export ? "export" : "diff";
         ChangesCommand c = new ChangesCommand(export);
         OptionScanner scan = new OptionScanner(args, c.export ? "of" : "o", LONG_OPTIONS.split(" "));
-        List<Path> lowers = new ArrayList<>();
-        List<Path> imageLayers = new ArrayList<>();
         try {
             while (scan.next()) {
                 String value = scan.value();
@@ -97,18 +94,6 @@ final class ChangesCommand implements Command {
                     case "--options":
                         c.options.add(value, c.builder);
                         break;
-                    case "--lowerdir":
-                        lowers.add(Arguments.path(value));
-                        break;
-                    case "--image-layer":
-                        imageLayers.add(Arguments.path(value));
-                        break;
-                    case "--upperdir":
-                        c.builder.upperdir(Arguments.path(value));
-                        break;
-                    case "--workdir":
-                        c.builder.workdir(Arguments.path(value));
-                        break;
                     case "-f":
                     case "--file":
                         if (!c.export) {
@@ -120,22 +105,13 @@ final class ChangesCommand implements Command {
                         c.debug = true;
                         break;
                     default:
-                        throw new UsageException("unknown " + command + " option '" + scan.option() + "'; try "
-                                + command + " --help");
+                        if (!c.options.layer(scan.option(), value, c.builder)) {
+                            throw new UsageException("unknown " + command + " option '" + scan.option() + "'; try "
+                                    + command + " --help");
+                        }
                 }
             }
-            if (!lowers.isEmpty() && !imageLayers.isEmpty()) {
-                throw new UsageException("give --lowerdir or --image-layer, not both");
-            }
-            if ((!lowers.isEmpty() || !imageLayers.isEmpty()) && c.options.namesLayers()) {
-                throw new UsageException("give the lower layers with --lowerdir/--image-layer or in -o, not both");
-            }
             c.options.finish(c.builder);
-            if (!lowers.isEmpty()) {
-                c.builder.lowerdirs(lowers);
-            } else if (!imageLayers.isEmpty()) {
-                c.builder.imageLayers(imageLayers);
-            }
         } catch (IllegalArgumentException e) { // what the builder refuses in an option
             throw new UsageException(e.getMessage());
         }

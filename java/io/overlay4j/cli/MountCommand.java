@@ -112,8 +112,6 @@ final class MountCommand implements Command {
     static MountCommand parse(List<String> args) throws UsageException {
         MountCommand c = new MountCommand();
         OptionScanner scan = new OptionScanner(args, "ot", LONG_OPTIONS.split(" "));
-        List<Path> lowers = new ArrayList<>();
-        List<Path> imageLayers = new ArrayList<>();
         List<String> operands = new ArrayList<>();
         String targetOption = null;
         try {
@@ -176,23 +174,13 @@ final class MountCommand implements Command {
                     case "--target":
                         targetOption = value;
                         break;
-                    case "--lowerdir":
-                        lowers.add(Arguments.path(value));
-                        break;
-                    case "--image-layer":
-                        imageLayers.add(Arguments.path(value));
-                        break;
-                    case "--upperdir":
-                        c.builder.upperdir(Arguments.path(value));
-                        break;
-                    case "--workdir":
-                        c.builder.workdir(Arguments.path(value));
-                        break;
                     case "--strategy":
                         c.builder.strategy(strategy(value));
                         break;
                     default:
-                        throw new UsageException("unknown mount option '" + scan.option() + "'; try mount --help");
+                        if (!c.options.layer(scan.option(), value, c.builder)) {
+                            throw new UsageException("unknown mount option '" + scan.option() + "'; try mount --help");
+                        }
                 }
             }
             // As mount(8): TARGET is the last operand unless --target names it, SOURCE the one before.
@@ -203,7 +191,7 @@ final class MountCommand implements Command {
                 throw new UsageException("mount takes [SOURCE] TARGET; '" + String.join("' '", operands)
                         + "' left over");
             }
-            boolean layers = !lowers.isEmpty() || !imageLayers.isEmpty() || c.options.namesLayers();
+            boolean layers = c.options.namesLayers();
             if (targetWord == null) {
                 if (layers || sourceWord != null) {
                     throw new UsageException("mount needs a TARGET directory; try mount --help");
@@ -216,18 +204,7 @@ final class MountCommand implements Command {
                 c.source = source(sourceWord);
                 c.builder.source(c.source);
             }
-            if (!lowers.isEmpty() && !imageLayers.isEmpty()) {
-                throw new UsageException("give --lowerdir or --image-layer, not both");
-            }
-            if ((!lowers.isEmpty() || !imageLayers.isEmpty()) && c.options.namesLayers()) {
-                throw new UsageException("give the lower layers with --lowerdir/--image-layer or in -o, not both");
-            }
             c.options.finish(c.builder);
-            if (!lowers.isEmpty()) {
-                c.builder.lowerdirs(lowers);
-            } else if (!imageLayers.isEmpty()) {
-                c.builder.imageLayers(imageLayers);
-            }
         } catch (IllegalArgumentException e) { // what the builder refuses in an option
             throw new UsageException(e.getMessage());
         }

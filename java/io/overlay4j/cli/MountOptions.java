@@ -36,6 +36,9 @@ final class MountOptions {
     private final EnumSet<MountFlag> flags = EnumSet.noneOf(MountFlag.class);
     private final List<Path> lowers = new ArrayList<>();
     private final List<Path> data = new ArrayList<>();
+    /** --lowerdir and --image-layer, which name the lower layers instead of -o. */
+    private final List<Path> lowerOptions = new ArrayList<>();
+    private final List<Path> imageLayers = new ArrayList<>();
     private boolean lowerdirSeen;
     /** X-mount.mkdir: the mode to create a missing target with; null when not asked. */
     private Integer mkdirMode;
@@ -148,15 +151,49 @@ final class MountOptions {
         return mkdirMode;
     }
 
-    /** Whether -o named lower layers. */
-    boolean namesLayers() {
-        return !lowers.isEmpty() || !data.isEmpty();
+    /**
+     * The options that name layers one by one (--lowerdir, --image-layer, --upperdir, --workdir),
+     * as mount, diff and export take them: whether option was one of them.
+     */
+    boolean layer(String option, String value, Overlay.Builder builder) throws UsageException {
+        switch (option) {
+            case "--lowerdir":
+                lowerOptions.add(Arguments.path(value));
+                return true;
+            case "--image-layer":
+                imageLayers.add(Arguments.path(value));
+                return true;
+            case "--upperdir":
+                builder.upperdir(Arguments.path(value));
+                return true;
+            case "--workdir":
+                builder.workdir(Arguments.path(value));
+                return true;
+            default:
+                return false;
+        }
     }
 
-    /** Gives the builder the layers, if any were named, and the mount flags the words left set. */
-    void finish(Overlay.Builder builder) {
-        if (namesLayers()) {
+    /** Whether the command line named lower layers, in -o or by option. */
+    boolean namesLayers() {
+        return !lowers.isEmpty() || !data.isEmpty() || !lowerOptions.isEmpty() || !imageLayers.isEmpty();
+    }
+
+    /** Gives the builder the layers, however they were named, and the mount flags the words left set. */
+    void finish(Overlay.Builder builder) throws UsageException {
+        boolean named = !lowers.isEmpty() || !data.isEmpty();
+        if (!lowerOptions.isEmpty() && !imageLayers.isEmpty()) {
+            throw new UsageException("give --lowerdir or --image-layer, not both");
+        }
+        if ((!lowerOptions.isEmpty() || !imageLayers.isEmpty()) && named) {
+            throw new UsageException("give the lower layers with --lowerdir/--image-layer or in -o, not both");
+        }
+        if (named) {
             builder.lowerdirs(lowers).datadirs(data);
+        } else if (!lowerOptions.isEmpty()) {
+            builder.lowerdirs(lowerOptions);
+        } else if (!imageLayers.isEmpty()) {
+            builder.imageLayers(imageLayers);
         }
         if (flags.contains(MountFlag.RDONLY)) {
             builder.readOnly();
