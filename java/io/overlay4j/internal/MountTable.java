@@ -79,6 +79,9 @@ public final class MountTable {
         if (Arrays.equals(shown, dir)) {
             return true;
         }
+        if (indexOf(shown, (byte) '\\', 0) == shown.length) {
+            return false; // nothing escaped: the one reading differs (and nothing is allocated per look)
+        }
         byte[] unescaped = new byte[shown.length];
         int n = 0;
         for (int i = 0; i < shown.length; i++) {
@@ -87,7 +90,7 @@ public final class MountTable {
             }
             unescaped[n++] = shown[i];
         }
-        return n < shown.length && Arrays.equals(Arrays.copyOf(unescaped, n), dir);
+        return Arrays.equals(Arrays.copyOf(unescaped, n), dir);
     }
 
     /** Reads the entries of o4j_decode_mountinfo: tag ({@link EntryTag}), 4-byte big-endian length, bytes. */
